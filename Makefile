@@ -1,0 +1,45 @@
+# investrack — the two commands: `make run` and `make test` (and `make bench`).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DEBUG=1
+
+.PHONY: run test lint bench install messages clean
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	@echo "investrack: http://127.0.0.1:8000"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+# The whole suite on SQLite, then again on a throwaway PostgreSQL server; then lint.
+test: install lint
+	$(BIN)/python manage.py check --fail-level WARNING
+	bash scripts/pytest.sh
+	bash scripts/with-postgres.sh bash scripts/pytest.sh
+
+bench: install
+	$(BIN)/python -m bench
+
+messages: install
+	cd investrack && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete
+	$(BIN)/python manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles bench-*.sqlite3

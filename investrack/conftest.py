@@ -1,0 +1,111 @@
+"""Shared fixtures: two counties of one city, a park, users of every role, a project builder.
+
+Regions and industries come from the data migration, as in production.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from investrack.accounts.models import Person, Role, User
+from investrack.projects import services
+from investrack.projects.models import Stage
+from investrack.regions.models import Park, Region
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+
+
+@pytest.fixture
+def city(db):
+    return Region.objects.get(code="330300")
+
+
+@pytest.fixture
+def county(db):
+    return Region.objects.get(code="330302")  # 鹿城区
+
+
+@pytest.fixture
+def other_county(db):
+    return Region.objects.get(code="330381")  # 瑞安市
+
+
+@pytest.fixture
+def park(county):
+    return Park.objects.create(code="P-LC", name="鹿城高新园", region=county)
+
+
+@pytest.fixture
+def other_park(other_county):
+    return Park.objects.create(code="P-RA", name="瑞安开发区", region=other_county)
+
+
+def make_user(username, role, *, region=None, park=None, **extra):
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=role, region=region, park=park, **extra
+    )
+    user.plain_password = PASSWORD
+    return user
+
+
+@pytest.fixture
+def city_admin(city):
+    return make_user("cityadmin", Role.CITY_ADMIN, region=city, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def county_staff(county):
+    return make_user("lucheng", Role.COUNTY_STAFF, region=county, full_name="鹿城专员")
+
+
+@pytest.fixture
+def other_staff(other_county):
+    return make_user("ruian", Role.COUNTY_STAFF, region=other_county, full_name="瑞安专员")
+
+
+@pytest.fixture
+def park_staff(county, park):
+    return make_user("parkstaff", Role.COUNTY_STAFF, region=county, park=park)
+
+
+@pytest.fixture
+def viewer(county):
+    return make_user("viewer", Role.VIEWER, region=county)
+
+
+@pytest.fixture
+def leader_person(county):
+    return Person.objects.create(name="王副县长", title="副区长", region=county, is_leader=True)
+
+
+def days_ago(n: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def make_project(county_staff, county):
+    """Create a project through the service, as a user would."""
+    counter = {"n": 0}
+
+    def build(*, actor=None, region=None, stage=Stage.LEAD, dates=None, **fields):
+        counter["n"] += 1
+        data = {
+            "name": f"测试项目{counter['n']}",
+            "code": f"T-{counter['n']:05d}",
+            "region": region or county,
+            "total_investment": Decimal("150000000"),
+            **fields,
+        }
+        return services.project_create(
+            actor=actor or county_staff, data=data, stage=stage, stage_dates=dates or {}
+        )
+
+    return build

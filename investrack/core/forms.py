@@ -1,0 +1,119 @@
+"""Form fields that read figures as officials write them, and shared form helpers."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from investrack.core.units import WAN, UnitError, parse_amount, parse_area, to_wan
+
+
+class AmountField(forms.CharField):
+    """An amount in 万元 unless the user writes a unit: "15000", "1.5亿", "3,000万美元"."""
+
+    def __init__(self, *args, currency: str | None = "CNY", **kwargs):
+        self.currency = currency  # None: any currency, returned as (amount, currency)
+        kwargs.setdefault("max_length", 64)
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format(to_wan(value), "f")
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            money = parse_amount(value, default_unit=WAN)
+        except UnitError as exc:
+            raise ValidationError(str(exc), code="amount") from exc
+        if self.currency and money.currency != self.currency:
+            raise ValidationError(
+                _("Enter this amount in RMB (元); %(currency)s is not accepted here.")
+                % {"currency": money.currency},
+                code="currency",
+            )
+        amount = money.amount.quantize(Decimal("0.01"))
+        if amount >= Decimal("1e16"):
+            raise ValidationError(_("This amount is too large to be real."), code="amount")
+        return amount if self.currency else (amount, money.currency)
+
+
+class AreaField(forms.CharField):
+    """Land in 亩: "120", "120亩", "8000平方米"."""
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_area(value)
+        except UnitError as exc:
+            raise ValidationError(str(exc), code="area") from exc
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class PastDateField(forms.DateField):
+    """A date that has already happened: stage events are facts, not plans."""
+
+    widget = DateInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "input_formats", ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
+        )
+        super().__init__(*args, **kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value > timezone.localdate():
+            raise ValidationError(
+                _("%(date)s is in the future: record a stage only once it has happened.")
+                % {"date": value.isoformat()},
+                code="future",
+            )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form's fields where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def month_start(value: datetime.date) -> datetime.date:
+    return value.replace(day=1)

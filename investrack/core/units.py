@@ -1,0 +1,235 @@
+"""Amounts and land as officials write them: 万元/亿元, "3,000万美元", "30 billion yuan", 亩.
+
+Amounts are stored as exact ``Decimal`` yuan (元) with a currency code; land as 亩 (mu).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+WAN = Decimal(10_000)
+YI = Decimal(100_000_000)
+MU_IN_SQUARE_METRES = Decimal("666.67")
+
+# Multipliers of the units officials put after a number.
+_CN_MULTIPLIERS = {
+    "": Decimal(1),
+    "千": Decimal(1_000),
+    "万": WAN,
+    "十万": Decimal(100_000),
+    "百万": Decimal(1_000_000),
+    "千万": Decimal(10_000_000),
+    "亿": YI,
+    "十亿": Decimal(1_000_000_000),
+    "百亿": Decimal(10_000_000_000),
+    "千亿": Decimal(100_000_000_000),
+}
+_EN_MULTIPLIERS = {
+    "": Decimal(1),
+    "k": Decimal(1_000),
+    "thousand": Decimal(1_000),
+    "m": Decimal(1_000_000),
+    "mn": Decimal(1_000_000),
+    "million": Decimal(1_000_000),
+    "b": Decimal(1_000_000_000),
+    "bn": Decimal(1_000_000_000),
+    "billion": Decimal(1_000_000_000),
+}
+_CURRENCIES = {
+    "": "CNY",
+    "元": "CNY",
+    "人民币": "CNY",
+    "rmb": "CNY",
+    "cny": "CNY",
+    "yuan": "CNY",
+    "¥": "CNY",
+    "￥": "CNY",
+    "美元": "USD",
+    "usd": "USD",
+    "$": "USD",
+    "us$": "USD",
+    "dollars": "USD",
+    "港元": "HKD",
+    "港币": "HKD",
+    "hkd": "HKD",
+    "欧元": "EUR",
+    "eur": "EUR",
+    "€": "EUR",
+    "日元": "JPY",
+    "jpy": "JPY",
+}
+# Words that make a figure an estimate: 约3亿, 3亿左右, 3亿多, 3亿余, 3亿以上, ~3亿, ≈3亿.
+_VAGUE = re.compile(r"约|大约|近|左右|多|余|以上|以下|不少于|不超过|超过|上下|~|～|≈|about|around|approx|over|more than", re.I)
+_RANGE = re.compile(r"\d\s*[-—–至到]\s*\d")
+
+_NUMBER = r"(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+_CN_PATTERN = re.compile(
+    r"^(?P<pre>人民币|RMB|CNY|USD|US\$|\$|HKD|EUR|€|¥|￥)?\s*"
+    + _NUMBER
+    + r"\s*(?P<mult>千亿|百亿|十亿|亿|千万|百万|十万|万|千)?\s*"
+    r"(?P<cur>人民币|元|美元|港元|港币|欧元|日元)?$",
+    re.I,
+)
+_EN_PATTERN = re.compile(
+    r"^(?P<pre>RMB|CNY|USD|US\$|\$|HKD|EUR|€|¥|￥)?\s*"
+    + _NUMBER
+    + r"\s*(?P<mult>thousand|million|billion|bn|mn|k|m|b)?\s*"
+    r"(?P<cur>yuan|rmb|cny|usd|dollars|hkd|eur)?$",
+    re.I,
+)
+
+
+class UnitError(ValueError):
+    """A figure that cannot be read exactly; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal  # in whole units of ``currency`` (元 for CNY)
+    currency: str = "CNY"
+
+
+def _clean(text: str) -> str:
+    text = str(text).strip().replace("\u3000", " ")
+    # Full-width digits and punctuation to half-width.
+    return text.translate(
+        str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
+    )
+
+
+def parse_amount(text, *, default_unit: Decimal = WAN) -> Money:
+    """Read an amount; a bare number is in ``default_unit`` (万元 unless a header says 亿元).
+
+    >>> parse_amount("1.5亿").amount
+    Decimal('150000000.0')
+    """
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+        value = Decimal(str(text))
+        if value < 0:
+            raise UnitError(_("An amount cannot be negative."))
+        return Money(value * default_unit, "CNY")
+    raw = _clean(text or "")
+    if not raw:
+        raise UnitError(_("Enter an amount."))
+    if _VAGUE.search(raw):
+        raise UnitError(
+            _(
+                "“%(value)s” is an estimate, not an exact amount: remove words such as "
+                "约 (about), 左右 or 多 and enter a figure, e.g. 3亿 or 30000万元."
+            )
+            % {"value": raw}
+        )
+    if raw.startswith("-") or raw.startswith("负"):
+        raise UnitError(_("An amount cannot be negative."))
+    if _RANGE.search(raw):
+        raise UnitError(
+            _("“%(value)s” is a range: enter one exact amount.") % {"value": raw}
+        )
+    match = _CN_PATTERN.match(raw) or _EN_PATTERN.match(raw.lower())
+    if not match:
+        raise UnitError(
+            _(
+                "“%(value)s” is not an amount we can read: write e.g. 15000 (万元), "
+                "1.5亿元, 3,000万美元 or 30 billion yuan."
+            )
+            % {"value": raw}
+        )
+    try:
+        number = Decimal(match["num"].replace(",", "").replace("，", ""))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
+        raise UnitError(_("“%(value)s” is not a number.") % {"value": raw}) from exc
+    mult_word = (match["mult"] or "").lower()
+    prefix = (match["pre"] or "").lower()
+    currency_word = (match["cur"] or "").lower()
+    if prefix and currency_word and _CURRENCIES[prefix] != _CURRENCIES[currency_word]:
+        raise UnitError(_("“%(value)s” names two currencies.") % {"value": raw})
+    currency = _CURRENCIES[currency_word or prefix]
+    if mult_word in _CN_MULTIPLIERS and not (mult_word in _EN_MULTIPLIERS):
+        multiplier = _CN_MULTIPLIERS[mult_word]
+    elif mult_word:
+        multiplier = _EN_MULTIPLIERS[mult_word]
+    elif currency_word or prefix:
+        multiplier = Decimal(1)  # "500元", "$300": the unit is stated
+    else:
+        multiplier = default_unit
+    return Money(number * multiplier, currency)
+
+
+def parse_area(text) -> Decimal:
+    """Read a land area in 亩; also "20000平方米"/"2公顷"."""
+    if isinstance(text, int | float | Decimal) and not isinstance(text, bool):
+        value = Decimal(str(text))
+    else:
+        raw = _clean(text or "")
+        if not raw:
+            raise UnitError(_("Enter a land area."))
+        if _VAGUE.search(raw):
+            raise UnitError(
+                _("“%(value)s” is an estimate: enter an exact area in 亩 (mu).") % {"value": raw}
+            )
+        match = re.match(
+            r"^(?P<neg>-)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>亩|mu|平方米|㎡|m2|公顷|ha)?$",
+            raw.replace(",", ""),
+            re.I,
+        )
+        if not match:
+            raise UnitError(
+                _("“%(value)s” is not a land area: write e.g. 120 or 120亩.") % {"value": raw}
+            )
+        value = Decimal(match["num"]) * (-1 if match["neg"] else 1)
+        unit = (match["unit"] or "亩").lower()
+        if unit in {"平方米", "㎡", "m2"}:
+            value = value / MU_IN_SQUARE_METRES
+        elif unit in {"公顷", "ha"}:
+            value = value * Decimal(15)
+    if value < 0:
+        raise UnitError(_("A land area cannot be negative."))
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _trim(value: Decimal, places: int) -> str:
+    text = f"{value:,.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def _is_chinese() -> bool:
+    return (get_language() or "zh-hans").lower().startswith("zh")
+
+
+def format_amount(amount: Decimal | None, currency: str = "CNY") -> str:
+    """An amount in the unit officials read: 亿元 from 1亿 up, 万元 below (English: million/billion)."""
+    if amount is None:
+        return "—"
+    amount = Decimal(amount)
+    if _is_chinese():
+        name = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}.get(
+            currency, currency
+        )
+        if abs(amount) >= YI:
+            return f"{_trim(amount / YI, 2)}亿{name}"
+        return f"{_trim(amount / WAN, 2)}万{name}"
+    code = "RMB" if currency == "CNY" else currency
+    if abs(amount) >= Decimal(1_000_000_000):
+        return f"{code} {_trim(amount / Decimal(1_000_000_000), 2)} billion"
+    return f"{code} {_trim(amount / Decimal(1_000_000), 2)} million"
+
+
+def format_area(mu: Decimal | None) -> str:
+    if mu is None:
+        return "—"
+    text = _trim(Decimal(mu), 2)
+    return f"{text}亩" if _is_chinese() else f"{text} mu"
+
+
+def to_wan(amount: Decimal | None) -> Decimal | None:
+    """元 to 万元, for form fields and exports labelled （万元）."""
+    if amount is None:
+        return None
+    return (Decimal(amount) / WAN).normalize()

@@ -1,0 +1,376 @@
+"""A realistic, deterministic demo city: Wenzhou (温州市), eight of its counties, twelve parks,
+people, investors and projects spread over every stage, 2021–2026.
+
+The same seed gives the same city. Benchmarks use it too, up to a million projects, so
+everything is written with bulk inserts in batches.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+
+from investrack.accounts.models import Department, Person, Role, User
+from investrack.projects.models import (
+    STAGE_DATE_FIELD,
+    Category,
+    Investor,
+    Origin,
+    ProgressReport,
+    Project,
+    SourceChannel,
+    Stage,
+    StageEvent,
+    Tag,
+)
+from investrack.regions.models import Industry, Park, Region
+
+CITY_CODE = "330300"
+COUNTIES = ["330302", "330303", "330304", "330381", "330382", "330324", "330326", "330327"]
+PARKS = [
+    ("WZ-ETDZ", "温州经济技术开发区", "330303", Park.Level.NATIONAL),
+    ("WZ-HTZ", "温州高新技术产业开发区", "330302", Park.Level.NATIONAL),
+    ("WZ-OJK", "瓯江口产业集聚区", "330303", Park.Level.PROVINCIAL),
+    ("WZ-OH", "瓯海经济开发区", "330304", Park.Level.PROVINCIAL),
+    ("WZ-RA", "瑞安经济开发区", "330381", Park.Level.PROVINCIAL),
+    ("WZ-RAXC", "瑞安市新材料产业园", "330381", Park.Level.MUNICIPAL),
+    ("WZ-YQ", "乐清经济开发区", "330382", Park.Level.PROVINCIAL),
+    ("WZ-YQW", "乐清湾临港产业园", "330382", Park.Level.MUNICIPAL),
+    ("WZ-YJ", "永嘉经济开发区", "330324", Park.Level.PROVINCIAL),
+    ("WZ-PY", "平阳经济开发区", "330326", Park.Level.PROVINCIAL),
+    ("WZ-CN", "苍南工业园区", "330327", Park.Level.PROVINCIAL),
+    ("WZ-ZN", "浙南产业集聚区", "330303", Park.Level.PROVINCIAL),
+]
+DEPARTMENTS = [
+    ("温州市投资促进局", "投促局"),
+    ("温州市发展和改革委员会", "发改委"),
+    ("温州市自然资源和规划局", "自然资源局"),
+    ("温州市生态环境局", "生态环境局"),
+    ("温州市住房和城乡建设局", "住建局"),
+    ("温州市经济和信息化局", "经信局"),
+    ("国网温州供电公司", "供电公司"),
+]
+TAGS = ["省重大", "市重点", "百亿", "专精特新", "外资", "链主", "回归", "绿色低碳"]
+# Industry (GB/T 4754 class) and what such a project makes.
+PRODUCTS = [
+    ("3612", Category.MANUFACTURING, ["新能源整车", "智能网联汽车整车"]),
+    ("3670", Category.MANUFACTURING, ["汽车零部件", "新能源汽车底盘", "智能座舱", "汽车线束"]),
+    ("3841", Category.MANUFACTURING, ["动力电池", "储能电池", "锂电池材料"]),
+    ("3812", Category.MANUFACTURING, ["驱动电机", "伺服电机"]),
+    ("3823", Category.MANUFACTURING, ["智能电气", "低压电器", "配电开关"]),
+    ("3831", Category.MANUFACTURING, ["高压线缆", "新能源汽车线束"]),
+    ("3825", Category.MANUFACTURING, ["光伏组件", "高效光伏电池"]),
+    ("3972", Category.MANUFACTURING, ["功率半导体", "车规级芯片"]),
+    ("3982", Category.MANUFACTURING, ["柔性电路板", "电子电路"]),
+    ("3914", Category.MANUFACTURING, ["工业控制系统", "电控系统"]),
+    ("2911", Category.MANUFACTURING, ["新能源汽车轮胎"]),
+    ("3581", Category.MANUFACTURING, ["医疗器械", "体外诊断设备"]),
+    ("2710", Category.MANUFACTURING, ["生物医药原料药"]),
+    ("3963", Category.MANUFACTURING, ["无人机", "低空飞行器"]),
+    ("3921", Category.MANUFACTURING, ["通信设备", "5G基站设备"]),
+    ("7320", Category.RESEARCH, ["研究院", "创新中心"]),
+    ("6513", Category.SERVICES, ["数字经济产业园", "软件研发中心"]),
+    ("7212", Category.HEADQUARTERS, ["区域总部", "结算中心"]),
+    ("5211", Category.SERVICES, ["商业综合体"]),
+    ("4420", Category.INFRASTRUCTURE, ["新型电力基础设施", "综合能源站"]),
+]
+NAME_FORMS = [
+    "年产{n}万套{p}项目",
+    "{p}智能制造基地项目",
+    "{p}生产基地项目",
+    "{p}产业园项目",
+    "{p}扩产项目",
+    "{p}研发及产业化项目",
+]
+COMPANY_HEADS = "华瓯鹿龙瑞乐嘉泰东南宏远恒信正德新越海星辰天合中科金欣振"
+COMPANY_TAILS = ["科技", "新能源", "智能装备", "电气", "实业", "材料", "汽车部件", "半导体", "医疗"]
+GROUPS = ["正泰集团", "德力西集团", "人民电器集团", "青山控股", "吉利控股", "宁德时代", "比亚迪", "华润集团", "中国电建", "天能集团", ""]
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林郑谢叶潘"
+GIVEN = ["建国", "伟", "芳", "海峰", "晓东", "丽华", "志强", "敏", "立新", "文杰", "雪梅", "国栋", "晨", "红霞", "永刚"]
+LEADER_TITLES = ["副县长", "常务副县长", "县委常委", "副区长", "区委常委"]
+STAGE_WEIGHTS = [
+    (Stage.LEAD, 10),
+    (Stage.NEGOTIATING, 15),
+    (Stage.SIGNED, 16),
+    (Stage.STARTED, 24),
+    (Stage.COMPLETED, 12),
+    (Stage.PRODUCTION, 19),
+    (Stage.FULL_OUTPUT, 4),
+]
+# Typical days between reaching one stage and the next.
+GAPS = {
+    Stage.NEGOTIATING: (15, 120),
+    Stage.SIGNED: (30, 240),
+    Stage.STARTED: (30, 300),
+    Stage.COMPLETED: (240, 720),
+    Stage.PRODUCTION: (15, 150),
+    Stage.FULL_OUTPUT: (90, 540),
+}
+FIRST_DAY = datetime.date(2021, 1, 1)
+DEMO_PASSWORD = "investrack-demo"
+BATCH = 5000
+
+
+@dataclass
+class DemoLogins:
+    rows: list[tuple[str, str, str]]
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN)
+
+
+def _amount(rng: random.Random) -> Decimal:
+    """Total investment from 2,000万 to 300亿, most projects 1–10亿 (log-normal-ish)."""
+    exponent = min(max(rng.gauss(8.6, 0.65), 7.31), 10.47)  # 10^7.3 ≈ 2000万, 10^10.47 ≈ 300亿
+    value = 10**exponent
+    return Decimal(int(value / 100_000) * 100_000)  # rounded to 10万元
+
+
+def _dates(rng, stage: Stage, as_of: datetime.date) -> dict[Stage, datetime.date]:
+    gaps = [rng.randint(*GAPS[s]) for s in Stage if Stage.LEAD < s <= stage]
+    span = sum(gaps)
+    room = (as_of - FIRST_DAY).days - span
+    if room < 0:  # too long a history to fit since 2021: compress it
+        gaps = [max(1, g * (as_of - FIRST_DAY).days // (span + 1)) for g in gaps]
+        span = sum(gaps)
+        room = max((as_of - FIRST_DAY).days - span, 0)
+    start = FIRST_DAY + datetime.timedelta(days=rng.randint(0, room))
+    dates = {Stage.LEAD: start}
+    current = start
+    for s, gap in zip([s for s in Stage if Stage.LEAD < s <= stage], gaps, strict=True):
+        current = current + datetime.timedelta(days=gap)
+        dates[s] = min(current, as_of)
+    return dates
+
+
+def _reference(as_of):
+    city = Region.objects.get(code=CITY_CODE)
+    counties = list(Region.objects.filter(code__in=COUNTIES).order_by("code"))
+    parks = []
+    for code, name, region_code, level in PARKS:
+        park, _ = Park.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "region": Region.objects.get(code=region_code), "level": level},
+        )
+        parks.append(park)
+    departments = [
+        Department.objects.get_or_create(name=name, defaults={"short_name": short})[0]
+        for name, short in DEPARTMENTS
+    ]
+    tags = [Tag.objects.get_or_create(name=name)[0] for name in TAGS]
+    return city, counties, parks, departments, tags
+
+
+def _people(rng, counties, departments):
+    managers, leaders = {}, {}
+    for county in counties:
+        if not Person.objects.filter(region=county).exists():
+            Person.objects.bulk_create(
+                [
+                    Person(name=_name(rng), title="招商专员", region=county, department=departments[0])
+                    for _ in range(6)
+                ]
+                + [
+                    Person(
+                        name=_name(rng),
+                        title=county.name + rng.choice(LEADER_TITLES),
+                        region=county,
+                        is_leader=True,
+                    )
+                    for _ in range(3)
+                ]
+            )
+        managers[county.pk] = list(Person.objects.filter(region=county, is_leader=False))
+        leaders[county.pk] = list(Person.objects.filter(region=county, is_leader=True))
+    return managers, leaders
+
+
+def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str, str]]:
+    """Demo log-ins, one per role; returns (user name, role, jurisdiction) rows."""
+    specs = [
+        ("admin", "市投促局管理员", Role.CITY_ADMIN, city, None, departments[0], True),
+        ("viewer", "市统计局查看员", Role.VIEWER, city, None, None, False),
+        ("fgw", "市发改委经办人", Role.DEPARTMENT_STAFF, city, None, departments[1], False),
+        ("leader", "包联领导", Role.LEADER, counties[0], None, None, False),
+        ("etdz", "经开区招商专员", Role.COUNTY_STAFF, parks[0].region, parks[0], None, False),
+    ]
+    for county in counties:
+        specs.append(
+            (f"county{county.code}", f"{county.name}招商专员", Role.COUNTY_STAFF, county, None, None, False)
+        )
+    rows = []
+    for username, full_name, role, region, park, department, staff in specs:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "full_name": full_name,
+                "role": role,
+                "region": region,
+                "park": park,
+                "department": department,
+                "is_staff": staff,
+                "is_superuser": staff,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        rows.append((username, str(user.get_role_display()), str(park or region)))
+    return rows
+
+
+@transaction.atomic
+def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):
+    rng = random.Random(seed)
+    city, counties, parks, departments, tags = _reference(as_of)
+    managers, leaders = _people(rng, counties, departments)
+    logins = create_demo_users(city, counties, parks, departments)
+    recorder = {c.pk: User.objects.get(username=f"county{c.code}") for c in counties}
+    parks_by_county: dict[int, list[Park]] = {}
+    for park in parks:
+        parks_by_county.setdefault(park.region_id, []).append(park)
+    industries = {i.code: i for i in Industry.objects.filter(code__in=[p[0] for p in PRODUCTS])}
+    # Investors: a pool shared by projects, so that groups have several projects and phases.
+    existing_investors = Investor.objects.count()
+    pool = max(50, projects // 3)
+    investors = [
+        Investor(
+            name=f"温州{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_TAILS)}有限公司{existing_investors + i:05d}",
+            parent_group=rng.choice(GROUPS),
+            origin=rng.choices(
+                [Origin.DOMESTIC, Origin.FOREIGN, Origin.HMT, Origin.RETURNING], [70, 8, 7, 15]
+            )[0],
+        )
+        for i in range(pool)
+    ]
+    Investor.objects.bulk_create(investors, batch_size=BATCH)
+    investors = list(Investor.objects.order_by("-id")[:pool])
+    stages, weights = zip(*STAGE_WEIGHTS, strict=True)
+    start_index = Project.objects.count()
+    made = 0
+    Through = Project.tags.through
+    Leaders = Project.linked_leaders.through
+    while made < projects:
+        size = min(BATCH, projects - made)
+        batch, plans = [], []
+        for i in range(size):
+            n = start_index + made + i
+            county = counties[rng.randrange(len(counties))]
+            park = rng.choice(parks_by_county.get(county.pk, [None]) + [None])
+            code, category, product_names = PRODUCTS[rng.randrange(len(PRODUCTS))]
+            stage = Stage(rng.choices(stages, weights)[0])
+            dates = _dates(rng, stage, as_of)
+            amount = _amount(rng)
+            land = (amount / Decimal(10_000) / Decimal(rng.randint(150, 900))).quantize(
+                Decimal("0.1")
+            )
+            product = rng.choice(product_names)
+            name = rng.choice(NAME_FORMS).format(n=rng.randint(1, 200) * 5, p=product)
+            year = dates[Stage.LEAD].year
+            investor = investors[rng.randrange(len(investors))]
+            foreign = (
+                (amount * Decimal(rng.randint(20, 60)) / 100 / 7).quantize(Decimal("100000"))
+                if investor.origin in (Origin.FOREIGN, Origin.HMT)
+                else None
+            )
+            planned = {
+                "planned_sign_date": dates.get(Stage.NEGOTIATING, dates[Stage.LEAD])
+                + datetime.timedelta(days=rng.randint(60, 200)),
+                "planned_start_date": dates.get(Stage.SIGNED, dates[Stage.LEAD] + datetime.timedelta(days=200))
+                + datetime.timedelta(days=rng.randint(60, 240)),
+            }
+            planned["planned_completion_date"] = dates.get(
+                Stage.STARTED, planned["planned_start_date"]
+            ) + datetime.timedelta(days=rng.randint(360, 720))
+            planned["planned_production_date"] = dates.get(
+                Stage.COMPLETED, planned["planned_completion_date"]
+            ) + datetime.timedelta(days=rng.randint(30, 120))
+            dropped = stage < Stage.PRODUCTION and rng.random() < 0.04
+            stalled = not dropped and Stage.SIGNED <= stage <= Stage.STARTED and rng.random() < 0.08
+            project = Project(
+                name=f"{investor.name[2:6]}{name}",
+                code=f"{county.code}-{year}-{n + 1:07d}",
+                national_code=(
+                    f"{dates[Stage.SIGNED].year}-{county.code}-{code[:2]}-03-{n + 1:06d}"
+                    if stage >= Stage.SIGNED and rng.random() < 0.7 and n < 999_999
+                    else ""
+                ),
+                investor=investor,
+                category=category,
+                industry=industries.get(code),
+                region=county,
+                park=park,
+                total_investment=amount,
+                foreign_investment=foreign,
+                foreign_currency="USD",
+                land_area=land if category != Category.HEADQUARTERS else None,
+                expected_annual_output=amount * Decimal(rng.randint(8, 25)) / 10,
+                expected_annual_tax=(amount * Decimal(rng.randint(3, 12)) / 100).quantize(Decimal(1)),
+                source_channel=rng.choice(SourceChannel.values),
+                stage=stage,
+                stage_since=dates[stage],
+                dropped_on=(dates[stage] + datetime.timedelta(days=rng.randint(10, 200)))
+                if dropped
+                else None,
+                drop_reason="企业投资计划调整，项目终止" if dropped else "",
+                is_stalled=stalled,
+                stalled_reason="用地指标未落实，项目暂缓推进" if stalled else "",
+                responsible_person=rng.choice(managers[county.pk]),
+                **planned,
+            )
+            if project.dropped_on and project.dropped_on > as_of:
+                project.dropped_on = as_of
+            for s, d in dates.items():
+                setattr(project, STAGE_DATE_FIELD[s], d)
+            batch.append(project)
+            plans.append((dates, county, rng.random(), rng.sample(tags, k=rng.choice([0, 0, 1, 1, 2])), amount))
+        Project.objects.bulk_create(batch, batch_size=BATCH)
+        if batch[0].pk is None:  # pragma: no cover - both supported backends return ids
+            raise RuntimeError("bulk_create did not return ids")
+        events, reports, tag_rows, leader_rows = [], [], [], []
+        for project, (dates, county, r, chosen_tags, amount) in zip(batch, plans, strict=True):
+            who = recorder[county.pk]
+            for s, d in sorted(dates.items()):
+                events.append(
+                    StageEvent(project=project, kind=StageEvent.Kind.ADVANCE, stage=s, effective_date=d, recorded_by=who, note="")
+                )
+            if project.dropped_on:
+                events.append(StageEvent(project=project, kind=StageEvent.Kind.DROP, effective_date=project.dropped_on, note=project.drop_reason, recorded_by=who))
+            if project.is_stalled:
+                events.append(StageEvent(project=project, kind=StageEvent.Kind.STALL, effective_date=min(project.stage_since + datetime.timedelta(days=30), as_of), note=project.stalled_reason, recorded_by=who))
+            chosen = set(chosen_tags)
+            if amount >= Decimal(10_000_000_000):
+                chosen.add(tags[2])
+            for tag in chosen:
+                tag_rows.append(Through(project_id=project.pk, tag_id=tag.pk))
+            if amount >= Decimal(100_000_000) or r < 0.3:
+                leader_rows.append(Leaders(project_id=project.pk, person_id=leaders[county.pk][int(r * 1000) % 3].pk))
+            if progress and Stage.STARTED in dates:
+                start = dates[Stage.STARTED].replace(day=1)
+                end = dates.get(Stage.COMPLETED, as_of).replace(day=1)
+                months = min((end.year - start.year) * 12 + end.month - start.month + 1, 6)
+                monthly = (amount / Decimal(24)).quantize(Decimal("10000"))
+                for k in range(months):
+                    y, m = divmod(start.month - 1 + k, 12)
+                    reports.append(
+                        ProgressReport(
+                            project=project,
+                            period=datetime.date(start.year + y, m + 1, 1),
+                            investment_completed=monthly,
+                            construction_progress=min(100, (k + 1) * 8),
+                            reported_by=who,
+                        )
+                    )
+        StageEvent.objects.bulk_create(events, batch_size=BATCH)
+        ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
+        Through.objects.bulk_create(tag_rows, batch_size=BATCH)
+        Leaders.objects.bulk_create(leader_rows, batch_size=BATCH)
+        made += size
+        if log:
+            log(f"{made} / {projects}")
+    return DemoLogins(rows=logins)

@@ -1,0 +1,263 @@
+"""Forms of the project pages. They parse and check input; the services decide and write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from investrack.accounts.models import Department, Person
+from investrack.core.forms import (
+    AmountField,
+    AreaField,
+    DateInput,
+    MultipleFileField,
+    PastDateField,
+)
+from investrack.core.permissions import parks_for, regions_for, scope
+from investrack.projects.models import (
+    STAGE_DATE_FIELD,
+    Origin,
+    Project,
+    Stage,
+    StageEvent,
+    Tag,
+)
+from investrack.regions.models import Industry
+
+
+class CodeChoiceField(forms.ModelChoiceField):
+    """Choose a region, park or industry by its code; an unknown code is named in the message."""
+
+    def __init__(self, queryset, *, unknown_message, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(queryset, **kwargs)
+        self.error_messages["invalid_choice"] = unknown_message
+
+
+class ProjectForm(forms.ModelForm):
+    """Create or edit a project. On creation it also takes the stage reached and its dates."""
+
+    investor_name = forms.CharField(label=_("Investor"), max_length=128, required=False)
+    investor_origin = forms.ChoiceField(
+        label=_("Investor origin"), choices=Origin.choices, initial=Origin.DOMESTIC
+    )
+    total_investment = AmountField(
+        label=_("Total investment (10k yuan)"),
+        help_text=_("A number in 万元, or with its unit: 1.5亿, 15000万元."),
+    )
+    foreign_investment = AmountField(
+        label=_("Foreign investment (10k)"),
+        required=False,
+        currency=None,
+        help_text=_("With its currency, e.g. 3,000万美元; a bare number is 万元 (RMB)."),
+    )
+    land_area = AreaField(label=_("Land area (mu)"), required=False)
+    expected_annual_output = AmountField(label=_("Expected annual output (10k yuan)"), required=False)
+    expected_annual_tax = AmountField(label=_("Expected annual tax (10k yuan)"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "code",
+            "national_code",
+            "category",
+            "industry",
+            "region",
+            "park",
+            "total_investment",
+            "foreign_investment",
+            "land_area",
+            "expected_annual_output",
+            "expected_annual_tax",
+            "source_channel",
+            "tags",
+            "planned_sign_date",
+            "planned_start_date",
+            "planned_completion_date",
+            "planned_production_date",
+            "phase_of",
+            "phase_label",
+            "responsible_person",
+            "linked_leaders",
+            "lead_department",
+            "description",
+        ]
+        widgets = {
+            "planned_sign_date": DateInput,
+            "planned_start_date": DateInput,
+            "planned_completion_date": DateInput,
+            "planned_production_date": DateInput,
+            "tags": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, user, creating: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.creating = creating
+        self.fields["region"] = CodeChoiceField(
+            regions_for(user),
+            label=_("Region"),
+            unknown_message=_("Unknown region code, or a region outside your jurisdiction."),
+        )
+        self.fields["park"] = CodeChoiceField(
+            parks_for(user),
+            label=_("Park"),
+            required=False,
+            unknown_message=_("Unknown park, or a park outside your jurisdiction."),
+        )
+        self.fields["industry"] = CodeChoiceField(
+            Industry.objects.all(),
+            label=_("Industry (GB/T 4754 code)"),
+            required=False,
+            widget=forms.TextInput(attrs={"list": "industry-codes", "placeholder": "3612"}),
+            unknown_message=_("Unknown industry code: use a GB/T 4754-2017 code such as 3612."),
+        )
+        self.fields["phase_of"] = forms.ModelChoiceField(
+            scope(user, Project.objects.all()),
+            label=_("Phase of (project code)"),
+            required=False,
+            to_field_name="code",
+            widget=forms.TextInput,
+            error_messages={"invalid_choice": _("No project with this code in your jurisdiction.")},
+        )
+        people = Person.objects.filter(region__in=regions_for(user)) | Person.objects.filter(
+            region=user.region
+        )
+        self.fields["responsible_person"].queryset = people.filter(is_leader=False).distinct()
+        self.fields["linked_leaders"].queryset = people.filter(is_leader=True).distinct()
+        self.fields["lead_department"].queryset = Department.objects.all()
+        self.fields["tags"].queryset = Tag.objects.all()
+        if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
+            if self.instance.investor_id:
+                self.initial.setdefault("investor_name", self.instance.investor.name)
+                self.initial.setdefault("investor_origin", self.instance.investor.origin)
+            if self.instance.foreign_investment is not None:
+                from investrack.core.units import to_wan
+
+                self.initial["foreign_investment"] = (
+                    f"{to_wan(self.instance.foreign_investment):f}万{self.instance.foreign_currency}"
+                    .replace("万USD", "万美元")
+                    .replace("万HKD", "万港元")
+                    .replace("万EUR", "万欧元")
+                )
+        if creating:
+            self.fields["stage"] = forms.TypedChoiceField(
+                label=_("Stage reached"), choices=Stage.choices, coerce=int, initial=Stage.LEAD
+            )
+            for stage, field in STAGE_DATE_FIELD.items():
+                self.fields[field] = PastDateField(
+                    label=_("Date %(stage)s") % {"stage": stage.label}, required=False
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.creating and cleaned.get("stage"):
+            stage = Stage(cleaned["stage"])
+            if not cleaned.get(STAGE_DATE_FIELD[stage]) and stage != Stage.LEAD:
+                self.add_error(
+                    STAGE_DATE_FIELD[stage],
+                    _("Enter the date the project reached “%(stage)s”.") % {"stage": stage.label},
+                )
+            for later in Stage:
+                if later > stage and cleaned.get(STAGE_DATE_FIELD[later]):
+                    self.add_error(
+                        STAGE_DATE_FIELD[later],
+                        _("The project has not reached “%(stage)s”: leave this date empty.")
+                        % {"stage": later.label},
+                    )
+        return cleaned
+
+    def service_data(self) -> dict:
+        """The cleaned values, as the project services take them."""
+        from investrack.projects.services import EDITABLE_FIELDS, investor_for_name
+
+        data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}
+        foreign = data.pop("foreign_investment", None)
+        data["foreign_investment"], data["foreign_currency"] = foreign or (None, "USD")
+        data["investor"] = investor_for_name(
+            name=self.cleaned_data.get("investor_name", ""),
+            origin=self.cleaned_data.get("investor_origin") or Origin.DOMESTIC,
+        )
+        return data
+
+    def stage_dates(self) -> dict:
+        return {
+            stage: self.cleaned_data.get(field)
+            for stage, field in STAGE_DATE_FIELD.items()
+            if self.cleaned_data.get(field)
+        }
+
+
+class StageChangeForm(forms.Form):
+    to_stage = forms.TypedChoiceField(label=_("New stage"), coerce=int, choices=())
+    effective_date = PastDateField(label=_("Effective date"))
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    evidence = MultipleFileField(
+        label=_("Evidence (contract, permit, photo)"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, project: Project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["to_stage"].choices = [(s.value, s.label) for s in Stage if s > project.stage]
+        # A date for each stage that might be skipped; empty means "same day as the new stage".
+        self.skippable = [s for s in Stage if project.stage < s < Stage.FULL_OUTPUT]
+        for stage in self.skippable:
+            self.fields[f"date_{stage.value}"] = PastDateField(
+                label=_("Date %(stage)s, if skipped") % {"stage": stage.label}, required=False
+            )
+        self.initial.setdefault("version", project.version)
+
+    def skipped_dates(self) -> dict:
+        return {
+            s.value: self.cleaned_data.get(f"date_{s.value}")
+            for s in self.skippable
+            if self.cleaned_data.get(f"date_{s.value}")
+            and s.value < self.cleaned_data.get("to_stage", 0)
+        }
+
+
+class CorrectionForm(forms.Form):
+    retract = forms.BooleanField(
+        label=_("This entry should not have been recorded at all (retract it)"), required=False
+    )
+    new_date = PastDateField(label=_("Correct date"), required=False)
+    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = MultipleFileField(label=_("Evidence"), required=False)
+
+    def __init__(self, *args, event: StageEvent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.event = event
+
+
+class DropForm(forms.Form):
+    effective_date = PastDateField(label=_("Dropped on"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = MultipleFileField(label=_("Evidence"), required=False)
+
+
+class StalledForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m")
+
+
+class ProgressReportForm(forms.Form):
+    period = forms.DateField(label=_("Month"), widget=MonthInput, input_formats=["%Y-%m", "%Y-%m-%d", "%Y年%m月"])
+    investment_completed = AmountField(label=_("Investment completed this month (10k yuan)"))
+    construction_progress = forms.IntegerField(
+        label=_("Construction progress (%)"), min_value=0, max_value=100
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)

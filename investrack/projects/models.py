@@ -1,0 +1,394 @@
+"""Projects through their stages: the project, its stage events, evidence and monthly progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Stage(models.IntegerChoices):
+    """The lifecycle: 线索 → 在谈 → 签约 → 开工 → 竣工 → 投产 → 达产."""
+
+    LEAD = 1, _("Lead")
+    NEGOTIATING = 2, _("Negotiating")
+    SIGNED = 3, _("Signed")
+    STARTED = 4, _("Started")
+    COMPLETED = 5, _("Completed")
+    PRODUCTION = 6, _("In production")
+    FULL_OUTPUT = 7, _("Full output")
+
+
+# The project column that holds the actual date each stage was reached.
+STAGE_DATE_FIELD = {
+    Stage.LEAD: "lead_on",
+    Stage.NEGOTIATING: "negotiating_on",
+    Stage.SIGNED: "signed_on",
+    Stage.STARTED: "started_on",
+    Stage.COMPLETED: "completed_on",
+    Stage.PRODUCTION: "production_on",
+    Stage.FULL_OUTPUT: "full_output_on",
+}
+
+
+class Category(models.TextChoices):
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    HEADQUARTERS = "headquarters", _("Headquarters economy")
+    SERVICES = "services", _("Modern services")
+    RESEARCH = "research", _("R&D institute")
+    INFRASTRUCTURE = "infrastructure", _("Infrastructure / supporting")
+
+
+class SourceChannel(models.TextChoices):
+    ONLINE = "online", _("Cloud / online promotion")
+    CHAIN = "chain", _("Industry-chain promotion")
+    TALENT = "talent", _("Talent promotion")
+    HQ_RETURN = "hq_return", _("Headquarters return")
+    EXHIBITION = "exhibition", _("Exhibition / fair")
+    AGENCY = "agency", _("Agency / intermediary")
+    OTHER = "other", _("Other")
+
+
+class Origin(models.TextChoices):
+    DOMESTIC = "domestic", _("Domestic")
+    FOREIGN = "foreign", _("Foreign")
+    HMT = "hmt", _("Hong Kong, Macao, Taiwan")
+    RETURNING = "returning", _("Returning native entrepreneurs")
+
+
+class Investor(models.Model):
+    name = models.CharField(_("name"), max_length=128, unique=True)
+    parent_group = models.CharField(_("parent group"), max_length=128, blank=True)
+    origin = models.CharField(
+        _("origin"), max_length=16, choices=Origin.choices, default=Origin.DOMESTIC
+    )
+
+    class Meta:
+        verbose_name = _("investor")
+        verbose_name_plural = _("investors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=32, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+national_code_validator = RegexValidator(
+    r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$",
+    _("The national project code looks like 2023-330302-36-03-012345."),
+)
+
+
+class Project(models.Model):
+    name = models.CharField(_("project name"), max_length=200)
+    code = models.CharField(_("project code"), max_length=32, unique=True)
+    national_code = models.CharField(
+        _("national project code"),
+        max_length=32,
+        blank=True,
+        validators=[national_code_validator],
+        help_text=_("The code of the online approval platform, e.g. 2023-330302-36-03-012345."),
+    )
+    investor = models.ForeignKey(
+        Investor, verbose_name=_("investor"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    category = models.CharField(
+        _("category"), max_length=16, choices=Category.choices, default=Category.MANUFACTURING
+    )
+    industry = models.ForeignKey(
+        "regions.Industry",
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(
+        "regions.Park", verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    # Money: exact decimals in 元. Total investment is counted in RMB, as statistics require;
+    # foreign investment keeps the currency it was agreed in.
+    total_investment = models.DecimalField(
+        _("total investment (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    foreign_investment = models.DecimalField(
+        _("foreign investment"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    foreign_currency = models.CharField(_("foreign investment currency"), max_length=3, default="USD")
+    land_area = models.DecimalField(
+        _("land area (mu)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    expected_annual_output = models.DecimalField(
+        _("expected annual output (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    expected_annual_tax = models.DecimalField(
+        _("expected annual tax (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
+    )
+    source_channel = models.CharField(
+        _("source channel"), max_length=16, choices=SourceChannel.choices, blank=True
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    planned_sign_date = models.DateField(_("planned signing date"), null=True, blank=True)
+    planned_start_date = models.DateField(_("planned start date"), null=True, blank=True)
+    planned_completion_date = models.DateField(_("planned completion date"), null=True, blank=True)
+    planned_production_date = models.DateField(_("planned production date"), null=True, blank=True)
+
+    # Maintained by projects.services in the same transaction as the stage events.
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices, default=Stage.LEAD)
+    stage_since = models.DateField(_("in this stage since"))
+    lead_on = models.DateField(_("lead date"), null=True, blank=True)
+    negotiating_on = models.DateField(_("negotiation start date"), null=True, blank=True)
+    signed_on = models.DateField(_("signing date"), null=True, blank=True)
+    started_on = models.DateField(_("start date"), null=True, blank=True)
+    completed_on = models.DateField(_("completion date"), null=True, blank=True)
+    production_on = models.DateField(_("production date"), null=True, blank=True)
+    full_output_on = models.DateField(_("full output date"), null=True, blank=True)
+    dropped_on = models.DateField(_("dropped on"), null=True, blank=True)
+    drop_reason = models.TextField(_("reason for dropping"), blank=True)
+    is_stalled = models.BooleanField(_("stalled"), default=False)
+    stalled_reason = models.TextField(_("reason for stalling"), blank=True)
+
+    phase_of = models.ForeignKey(
+        "self",
+        verbose_name=_("phase of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="phases",
+        help_text=_("For 二期/三期: the project this is a later phase of."),
+    )
+    phase_label = models.CharField(_("phase"), max_length=16, blank=True)
+
+    responsible_person = models.ForeignKey(
+        "accounts.Person",
+        verbose_name=_("responsible person"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="responsible_for",
+    )
+    linked_leaders = models.ManyToManyField(
+        "accounts.Person",
+        verbose_name=_("linked leaders"),
+        blank=True,
+        related_name="linked_projects",
+    )
+    lead_department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("lead department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["region", "stage"], name="project_region_stage_idx"),
+            models.Index(fields=["park", "stage"], name="project_park_stage_idx"),
+            models.Index(fields=["stage", "planned_sign_date"], name="project_stage_plansign_idx"),
+            models.Index(fields=["stage", "planned_start_date"], name="project_stage_planstart_idx"),
+            models.Index(
+                fields=["stage", "planned_completion_date"], name="project_stage_plancomp_idx"
+            ),
+            models.Index(
+                fields=["stage", "planned_production_date"], name="project_stage_planprod_idx"
+            ),
+            models.Index(fields=["signed_on"], name="project_signed_on_idx"),
+            models.Index(fields=["total_investment"], name="project_total_inv_idx"),
+            models.Index(fields=["industry"], name="project_industry_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_investment__gte=0), name="project_investment_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(land_area__isnull=True) | models.Q(land_area__gte=0),
+                name="project_land_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("projects:detail", args=[self.pk])
+
+    @property
+    def is_dropped(self) -> bool:
+        return self.dropped_on is not None
+
+    @property
+    def investment_intensity(self):
+        """万元 per 亩."""
+        if not self.land_area:
+            return None
+        return (self.total_investment / 10_000) / self.land_area
+
+
+class StageEvent(models.Model):
+    """One entry in a project's stage timeline. Append-only: never edited, never deleted."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("Stage reached")
+        CORRECTION = "correction", _("Correction")
+        DROP = "drop", _("Dropped")
+        STALL = "stall", _("Marked stalled")
+        UNSTALL = "unstall", _("Stalled flag cleared")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    stage = models.PositiveSmallIntegerField(
+        _("stage"), choices=Stage.choices, null=True, blank=True
+    )
+    effective_date = models.DateField(_("effective date"))
+    note = models.TextField(_("note"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    retracts = models.BooleanField(
+        _("retracts the corrected entry"),
+        default=False,
+        help_text=_("The corrected entry should not have happened at all."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage event")
+        verbose_name_plural = _("stage events")
+        ordering = ["effective_date", "id"]
+        indexes = [
+            models.Index(fields=["project", "effective_date"], name="event_project_date_idx"),
+            models.Index(fields=["kind", "stage", "effective_date"], name="event_kind_stage_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.get_stage_display() or ''} {self.effective_date}"
+
+    def save(self, *args, **kwargs):
+        if self.pk:
+            raise TypeError("Stage events are append-only: record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Stage events are append-only: record a correction instead.")
+
+
+def evidence_path(instance, filename: str) -> str:
+    return f"evidence/{instance.event.project_id}/{instance.event_id}/{filename}"
+
+
+class EvidenceFile(models.Model):
+    event = models.ForeignKey(
+        StageEvent, verbose_name=_("stage event"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ProgressReport(models.Model):
+    """Monthly progress of a project under construction: investment completed and progress."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress_reports"
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    investment_completed = models.DecimalField(
+        _("investment completed this month (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    construction_progress = models.PositiveSmallIntegerField(
+        _("construction progress (%)"), default=0
+    )
+    note = models.TextField(_("note"), blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["project", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="progress_one_per_month"),
+            models.CheckConstraint(
+                condition=models.Q(construction_progress__lte=100), name="progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period:%Y-%m}"

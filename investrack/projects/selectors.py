@@ -1,0 +1,142 @@
+"""Reads of projects. Each starts from the user's jurisdiction scope."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, Sum
+from django.utils import timezone
+
+from investrack.core import audit
+from investrack.core.permissions import get_for_user_or_404, scope
+from investrack.projects.filters import ProjectFilter
+from investrack.projects.models import Project, Stage, StageEvent
+
+
+def projects_visible_to(user):
+    return scope(user, Project.objects.all())
+
+
+def _for_listing(queryset):
+    return queryset.select_related(
+        "region", "park", "industry", "responsible_person"
+    ).prefetch_related("linked_leaders")
+
+
+def project_list(*, user, params) -> ProjectFilter:
+    """The filtered project list; ``.qs`` is ready for a page of rows."""
+    filterset = ProjectFilter(params, queryset=projects_visible_to(user), user=user)
+    filterset.list_qs = _for_listing(filterset.qs)
+    return filterset
+
+
+# The three lists (三张清单) plus 促投产: which stage each holds and which planned date drives it.
+WORK_LISTS = {
+    "to-sign": (Stage.NEGOTIATING, "planned_sign_date"),
+    "to-start": (Stage.SIGNED, "planned_start_date"),
+    "to-complete": (Stage.STARTED, "planned_completion_date"),
+    "to-produce": (Stage.COMPLETED, "planned_production_date"),
+}
+
+
+def work_list(*, user, kind: str, params) -> ProjectFilter:
+    """A working list, most urgent first: furthest past its planned date, then no date."""
+    stage, planned_field = WORK_LISTS[kind]
+    base = projects_visible_to(user).filter(stage=stage)
+    params = params.copy()
+    params.pop("stage", None)
+    filterset = ProjectFilter(params, queryset=base, user=user)
+    qs = filterset.qs
+    if not params.get("sort"):
+        from django.db.models import F
+
+        qs = qs.order_by(F(planned_field).asc(nulls_last=True), "stage_since", "id")
+    filterset.list_qs = _for_listing(qs)
+    filterset.planned_field = planned_field
+    return filterset
+
+
+def work_list_counts(*, user) -> dict:
+    """How many projects each working list holds, and how many are past their planned date."""
+    today = timezone.localdate()
+    aggregates = {}
+    for kind, (stage, planned) in WORK_LISTS.items():
+        key = kind.replace("-", "_")
+        aggregates[f"{key}_total"] = Count("id", filter=Q(stage=stage))
+        aggregates[f"{key}_overdue"] = Count(
+            "id", filter=Q(stage=stage, **{f"{planned}__lt": today})
+        )
+    return projects_visible_to(user).filter(dropped_on__isnull=True).aggregate(**aggregates)
+
+
+def stage_summary(*, user) -> list[dict]:
+    """Active projects per stage with their total investment: one grouped query."""
+    rows = (
+        projects_visible_to(user)
+        .filter(dropped_on__isnull=True)
+        .values("stage")
+        .annotate(count=Count("id"), amount=Sum("total_investment"))
+        .order_by("stage")
+    )
+    by_stage = {row["stage"]: row for row in rows}
+    return [
+        {
+            "stage": stage,
+            "label": stage.label,
+            "count": by_stage.get(stage, {}).get("count", 0),
+            "amount": by_stage.get(stage, {}).get("amount") or 0,
+        }
+        for stage in Stage
+    ]
+
+
+def project_detail(*, user, pk: int) -> Project:
+    qs = Project.objects.select_related(
+        "region",
+        "park",
+        "industry",
+        "investor",
+        "responsible_person",
+        "lead_department",
+        "phase_of",
+        "created_by",
+    ).prefetch_related("tags", "linked_leaders")
+    return get_for_user_or_404(user, qs, pk=pk)
+
+
+def project_timeline(*, project: Project) -> list[StageEvent]:
+    """Every event, oldest first, each marked if a later correction replaced or retracted it."""
+    events = list(
+        project.events.select_related("recorded_by", "corrects").prefetch_related(
+            Prefetch("evidence")
+        ).order_by("effective_date", "id")
+    )
+    corrected = {}
+    for event in events:
+        if event.kind == StageEvent.Kind.CORRECTION:
+            corrected[event.corrects_id] = event
+    for event in events:
+        event.corrected_by = corrected.get(event.pk)
+    return events
+
+
+def project_phases(*, user, project: Project):
+    """The other phases of the same project (一期/二期…), within the user's scope."""
+    root_id = project.phase_of_id or project.pk
+    return (
+        projects_visible_to(user)
+        .filter(Q(pk=root_id) | Q(phase_of_id=root_id))
+        .exclude(pk=project.pk)
+        .only("id", "name", "phase_label", "stage", "total_investment")
+    )
+
+
+def project_history(*, project: Project):
+    return audit.history_for(project)
+
+
+def project_progress(*, project: Project):
+    """Monthly reports with the running cumulative total, computed by a window function."""
+    from django.db.models import Window
+
+    return project.progress_reports.select_related("reported_by").annotate(
+        cumulative=Window(Sum("investment_completed"), order_by="period")
+    ).order_by("period")

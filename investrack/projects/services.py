@@ -1,0 +1,570 @@
+"""Every write to a project goes through these functions.
+
+Each one checks jurisdiction and the lifecycle rules, writes the change, keeps the
+denormalised stage columns of the project in step with its events, and appends the
+audit entry, all in one transaction. Views, the API, importers and management
+commands call these and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from investrack.core import audit
+from investrack.core.models import AuditEntry
+from investrack.core.permissions import require_editor, scope, user_may_place
+from investrack.projects.models import (
+    STAGE_DATE_FIELD,
+    EvidenceFile,
+    ProgressReport,
+    Project,
+    Stage,
+    StageEvent,
+)
+
+# The fields a user edits on the project form; everything else is kept by the services.
+EDITABLE_FIELDS = [
+    "name",
+    "code",
+    "national_code",
+    "investor",
+    "category",
+    "industry",
+    "region",
+    "park",
+    "total_investment",
+    "foreign_investment",
+    "foreign_currency",
+    "land_area",
+    "expected_annual_output",
+    "expected_annual_tax",
+    "source_channel",
+    "description",
+    "planned_sign_date",
+    "planned_start_date",
+    "planned_completion_date",
+    "planned_production_date",
+    "phase_of",
+    "phase_label",
+    "responsible_person",
+    "lead_department",
+]
+M2M_FIELDS = ["tags", "linked_leaders"]
+AUDITED_FIELDS = EDITABLE_FIELDS + M2M_FIELDS
+
+
+class ConcurrentEditError(ValidationError):
+    """Somebody else saved the project after this user opened it."""
+
+    def __init__(self):
+        super().__init__(
+            _(
+                "Someone else saved this project after you opened it. Your changes were not "
+                "saved: look at the current version, then apply your changes again."
+            ),
+            code="concurrent_edit",
+        )
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+# --- jurisdiction and rules shared by every write -----------------------------------------
+
+
+def _check_editor_may_place(actor, *, region, park) -> None:
+    require_editor(actor)
+    if region is None:
+        raise ValidationError({"region": _("Choose the region of the project.")})
+    if park is not None and park.region_id != region.pk:
+        raise ValidationError(
+            {"park": _("The park %(park)s is not in %(region)s.") % {"park": park, "region": region}}
+        )
+    if not user_may_place(actor, region=region, park=park):
+        raise PermissionDenied(_("This region or park is outside your jurisdiction."))
+
+
+def _check_planned_dates(values: dict) -> None:
+    order = [
+        ("planned_sign_date", _("planned signing date")),
+        ("planned_start_date", _("planned start date")),
+        ("planned_completion_date", _("planned completion date")),
+        ("planned_production_date", _("planned production date")),
+    ]
+    errors = {}
+    last_name, last_label, last_value = None, None, None
+    for name, label in order:
+        value = values.get(name)
+        if value is None:
+            continue
+        if last_value is not None and value < last_value:
+            errors[name] = _("The %(this)s (%(this_date)s) is before the %(that)s (%(that_date)s).") % {
+                "this": label,
+                "this_date": value.isoformat(),
+                "that": last_label,
+                "that_date": last_value.isoformat(),
+            }
+        last_name, last_label, last_value = name, label, value
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_stage_dates(dates: dict[int, datetime.date], *, field: str | None = None) -> None:
+    """Stage dates must not lie in the future and must follow the order of the lifecycle.
+
+    Errors name ``field``, or else the date field of the stage at fault.
+    """
+    now = today()
+    previous_stage, previous_date = None, None
+    for stage in sorted(dates):
+        value = dates[stage]
+        at = field or STAGE_DATE_FIELD[Stage(stage)]
+        if value > now:
+            raise ValidationError(
+                {
+                    at: _("The date of “%(stage)s” (%(date)s) is in the future.")
+                    % {"stage": Stage(stage).label, "date": value.isoformat()}
+                }
+            )
+        if previous_date is not None and value < previous_date:
+            raise ValidationError(
+                {
+                    at: _(
+                        "“%(stage)s” (%(date)s) cannot be before “%(previous)s” (%(previous_date)s)."
+                    )
+                    % {
+                        "stage": Stage(stage).label,
+                        "date": value.isoformat(),
+                        "previous": Stage(previous_stage).label,
+                        "previous_date": previous_date.isoformat(),
+                    }
+                }
+            )
+        previous_stage, previous_date = stage, value
+
+
+def _fill_skipped(
+    *, from_stage: int, to_stage: int, effective_date, given: dict | None
+) -> dict[int, datetime.date]:
+    """Dates for every stage from ``from_stage`` to ``to_stage``: a skipped stage without a date
+    of its own takes the date of the next stage that has one."""
+    given = {int(k): v for k, v in (given or {}).items() if v}
+    dates: dict[int, datetime.date] = {to_stage: effective_date}
+    carry = effective_date
+    for stage in range(to_stage - 1, from_stage - 1, -1):
+        carry = given.get(stage, carry)
+        dates[stage] = carry
+    return dates
+
+
+def _lock(project: Project) -> Project:
+    return Project.objects.select_for_update().get(pk=project.pk)
+
+
+def _check_version(locked: Project, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != locked.version:
+        raise ConcurrentEditError()
+
+
+# --- the project itself ------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_create(
+    *,
+    actor,
+    data: dict,
+    stage: int = Stage.LEAD,
+    stage_dates: dict | None = None,
+    tags: Iterable = (),
+    linked_leaders: Iterable = (),
+    note: str = "",
+) -> Project:
+    """Create a project at ``stage``; every stage up to it gets an event with its date.
+
+    ``stage_dates`` maps stages to dates; the current stage defaults to today and a stage
+    without a date takes the date of the next later stage that has one.
+    """
+    _check_editor_may_place(actor, region=data.get("region"), park=data.get("park"))
+    _check_planned_dates(data)
+    stage = Stage(int(stage))
+    given = {int(k): v for k, v in (stage_dates or {}).items() if v}
+    dates = _fill_skipped(
+        from_stage=Stage.LEAD,
+        to_stage=stage,
+        effective_date=given.get(stage, today()),
+        given=given,
+    )
+    _check_stage_dates(dates)
+    project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    project.created_by = actor
+    project.stage = stage
+    project.stage_since = dates[stage]
+    for s, d in dates.items():
+        setattr(project, STAGE_DATE_FIELD[Stage(s)], d)
+    project.full_clean(exclude=["stage_since"])
+    project.save()
+    project.tags.set(tags)
+    project.linked_leaders.set(linked_leaders)
+    StageEvent.objects.bulk_create(
+        [
+            StageEvent(
+                project=project,
+                kind=StageEvent.Kind.ADVANCE,
+                stage=s,
+                effective_date=d,
+                note=note if s == stage else "",
+                recorded_by=actor,
+            )
+            for s, d in sorted(dates.items())
+        ]
+    )
+    audit.record(
+        actor=actor,
+        instance=project,
+        action=AuditEntry.Action.CREATE,
+        changes=audit.diff({}, audit.snapshot(project, AUDITED_FIELDS)),
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor,
+    project: Project,
+    data: dict,
+    expected_version: int,
+    tags: Iterable | None = None,
+    linked_leaders: Iterable | None = None,
+    action: str = AuditEntry.Action.UPDATE,
+) -> Project:
+    """Change a project's fields. Refused if someone else saved it since ``expected_version``."""
+    locked = _lock(project)
+    _check_version(locked, expected_version)
+    # The user must be allowed both where the project is and where it is moved to.
+    _check_editor_may_place(actor, region=locked.region, park=locked.park)
+    region = data.get("region", locked.region)
+    park = data.get("park", locked.park)
+    _check_editor_may_place(actor, region=region, park=park)
+    before = audit.snapshot(locked, AUDITED_FIELDS)
+    for name, value in data.items():
+        if name in EDITABLE_FIELDS:
+            setattr(locked, name, value)
+    _check_planned_dates({f: getattr(locked, f) for f in EDITABLE_FIELDS if f.startswith("planned")})
+    if locked.phase_of_id == locked.pk:
+        raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
+    locked.full_clean()
+    locked.version = F("version") + 1
+    locked.save()
+    if tags is not None:
+        locked.tags.set(tags)
+    if linked_leaders is not None:
+        locked.linked_leaders.set(linked_leaders)
+    locked.refresh_from_db()
+    audit.record(
+        actor=actor,
+        instance=locked,
+        action=action,
+        changes=audit.diff(before, audit.snapshot(locked, AUDITED_FIELDS)),
+    )
+    return locked
+
+
+# --- stage events ------------------------------------------------------------------------
+
+
+def _recompute(project: Project) -> Project:
+    """Derive the stage columns from the events: the stage is the latest valid event."""
+    events = list(project.events.order_by("id"))
+    latest_correction: dict[int, StageEvent] = {}
+    for event in events:
+        if event.kind == StageEvent.Kind.CORRECTION and event.corrects_id:
+            latest_correction[event.corrects_id] = event
+
+    def effective(event):
+        correction = latest_correction.get(event.pk)
+        if correction is None:
+            return event.effective_date
+        return None if correction.retracts else correction.effective_date
+
+    stage_dates: dict[int, datetime.date] = {}
+    dropped = None
+    stalled = None
+    for event in events:
+        when = effective(event)
+        if when is None:
+            continue
+        if event.kind == StageEvent.Kind.ADVANCE:
+            stage_dates[event.stage] = when
+        elif event.kind == StageEvent.Kind.DROP:
+            dropped = (when, event.note)
+        elif event.kind in (StageEvent.Kind.STALL, StageEvent.Kind.UNSTALL):
+            stalled = (event.kind == StageEvent.Kind.STALL, event.note)
+    current = max(stage_dates) if stage_dates else Stage.LEAD
+    values = {field: stage_dates.get(stage) for stage, field in STAGE_DATE_FIELD.items()}
+    values.update(
+        stage=current,
+        stage_since=stage_dates.get(current, project.stage_since),
+        dropped_on=dropped[0] if dropped else None,
+        drop_reason=dropped[1] if dropped else "",
+        is_stalled=bool(stalled and stalled[0]),
+        stalled_reason=stalled[1] if stalled and stalled[0] else "",
+        updated_at=timezone.now(),
+        version=F("version") + 1,
+    )
+    Project.objects.filter(pk=project.pk).update(**values)
+    project.refresh_from_db()
+    return project
+
+
+def _save_evidence(event: StageEvent, files: Iterable) -> None:
+    for upload in files or ():
+        EvidenceFile.objects.create(event=event, file=upload, original_name=upload.name[:255])
+
+
+@transaction.atomic
+def stage_advance(
+    *,
+    actor,
+    project: Project,
+    to_stage: int,
+    effective_date: datetime.date,
+    note: str = "",
+    skipped_dates: dict | None = None,
+    evidence: Iterable = (),
+    expected_version: int | None = None,
+) -> Project:
+    """Record that the project reached ``to_stage`` on ``effective_date``.
+
+    Stages in between are recorded too, each with its date from ``skipped_dates`` or else
+    the date of the next later stage. Moving backwards is refused: that is a correction.
+    """
+    locked = _lock(project)
+    _check_version(locked, expected_version)
+    _check_editor_may_place(actor, region=locked.region, park=locked.park)
+    to_stage = Stage(int(to_stage))
+    if locked.is_dropped:
+        raise ValidationError(
+            {"to_stage": _("This project was dropped; correct the drop before moving it on.")}
+        )
+    if to_stage <= locked.stage:
+        raise ValidationError(
+            {
+                "to_stage": _(
+                    "The project is already at “%(current)s”: it cannot move back to "
+                    "“%(target)s”. If an earlier entry was wrong, record a correction of it."
+                )
+                % {"current": Stage(locked.stage).label, "target": to_stage.label}
+            }
+        )
+    if effective_date is None:
+        raise ValidationError({"effective_date": _("Enter the date the stage was reached.")})
+    new_dates = _fill_skipped(
+        from_stage=locked.stage + 1,
+        to_stage=to_stage,
+        effective_date=effective_date,
+        given=skipped_dates,
+    )
+    _check_stage_dates({locked.stage: locked.stage_since, **new_dates}, field="effective_date")
+    created = StageEvent.objects.bulk_create(
+        [
+            StageEvent(
+                project=locked,
+                kind=StageEvent.Kind.ADVANCE,
+                stage=s,
+                effective_date=d,
+                note=note,
+                recorded_by=actor,
+            )
+            for s, d in sorted(new_dates.items())
+        ]
+    )
+    final = next(e for e in created if e.stage == to_stage)
+    if final.pk is None:  # backends that do not return ids from bulk_create
+        final = locked.events.filter(stage=to_stage, kind=StageEvent.Kind.ADVANCE).latest("id")
+    _save_evidence(final, evidence)
+    return _recompute(locked)
+
+
+@transaction.atomic
+def stage_correct(
+    *,
+    actor,
+    project: Project,
+    event: StageEvent,
+    reason: str,
+    new_date: datetime.date | None = None,
+    retract: bool = False,
+    evidence: Iterable = (),
+) -> Project:
+    """Correct a wrong entry: give it a new date, or retract it. The wrong entry stays visible."""
+    locked = _lock(project)
+    _check_editor_may_place(actor, region=locked.region, park=locked.park)
+    if event.project_id != locked.pk:
+        raise ValidationError(_("That entry belongs to another project."))
+    if event.kind == StageEvent.Kind.CORRECTION:
+        raise ValidationError(_("Correct the original entry, not a correction."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the entry was wrong.")})
+    if not retract and new_date is None:
+        raise ValidationError({"new_date": _("Enter the correct date, or retract the entry.")})
+    if event.kind == StageEvent.Kind.ADVANCE and retract:
+        if event.stage != locked.stage:
+            raise ValidationError(
+                _(
+                    "Only the current stage can be retracted; retract “%(current)s” first."
+                )
+                % {"current": Stage(locked.stage).label}
+            )
+        if event.stage == Stage.LEAD:
+            raise ValidationError(_("The first stage of a project cannot be retracted."))
+    if event.kind == StageEvent.Kind.ADVANCE and not retract:
+        dates = {
+            s: getattr(locked, f) for s, f in STAGE_DATE_FIELD.items() if getattr(locked, f)
+        }
+        dates[event.stage] = new_date
+        _check_stage_dates(dates, field="new_date")
+    elif new_date is not None and new_date > today():
+        raise ValidationError({"new_date": _("The date cannot be in the future.")})
+    correction = StageEvent.objects.create(
+        project=locked,
+        kind=StageEvent.Kind.CORRECTION,
+        stage=event.stage,
+        effective_date=new_date or event.effective_date,
+        corrects=event,
+        retracts=retract,
+        note=reason,
+        recorded_by=actor,
+    )
+    _save_evidence(correction, evidence)
+    return _recompute(locked)
+
+
+@transaction.atomic
+def project_drop(
+    *, actor, project: Project, effective_date: datetime.date, reason: str, evidence=()
+) -> Project:
+    """终止: drop a project that has not reached production, with a reason."""
+    locked = _lock(project)
+    _check_editor_may_place(actor, region=locked.region, park=locked.park)
+    if locked.is_dropped:
+        raise ValidationError(_("This project is already dropped."))
+    if locked.stage >= Stage.PRODUCTION:
+        raise ValidationError(_("A project in production cannot be dropped."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason the project was dropped.")})
+    if effective_date > today():
+        raise ValidationError({"effective_date": _("The date cannot be in the future.")})
+    if effective_date < locked.stage_since:
+        raise ValidationError(
+            {
+                "effective_date": _("The project reached its current stage on %(date)s, after this date.")
+                % {"date": locked.stage_since.isoformat()}
+            }
+        )
+    event = StageEvent.objects.create(
+        project=locked,
+        kind=StageEvent.Kind.DROP,
+        effective_date=effective_date,
+        note=reason,
+        recorded_by=actor,
+    )
+    _save_evidence(event, evidence)
+    return _recompute(locked)
+
+
+@transaction.atomic
+def project_set_stalled(
+    *, actor, project: Project, stalled: bool, reason: str = "", effective_date=None
+) -> Project:
+    """Set or clear the 停滞 (stalled) flag; both are events in the timeline."""
+    locked = _lock(project)
+    _check_editor_may_place(actor, region=locked.region, park=locked.park)
+    if stalled == locked.is_stalled:
+        raise ValidationError(
+            _("The project is already marked stalled.")
+            if stalled
+            else _("The project is not marked stalled.")
+        )
+    if stalled and not reason.strip():
+        raise ValidationError({"reason": _("Say why the project is stalled.")})
+    effective_date = effective_date or today()
+    if effective_date > today():
+        raise ValidationError({"effective_date": _("The date cannot be in the future.")})
+    StageEvent.objects.create(
+        project=locked,
+        kind=StageEvent.Kind.STALL if stalled else StageEvent.Kind.UNSTALL,
+        effective_date=effective_date,
+        note=reason,
+        recorded_by=actor,
+    )
+    return _recompute(locked)
+
+
+# --- monthly progress --------------------------------------------------------------------
+
+
+@transaction.atomic
+def progress_report_submit(
+    *,
+    actor,
+    project: Project,
+    period: datetime.date,
+    investment_completed,
+    construction_progress: int,
+    note: str = "",
+) -> ProgressReport:
+    """Report a month's progress of a started project. One report per project and month."""
+    _check_editor_may_place(actor, region=project.region, park=project.park)
+    period = period.replace(day=1)
+    if period > today().replace(day=1):
+        raise ValidationError({"period": _("You cannot report a month that has not begun.")})
+    if project.stage < Stage.STARTED:
+        raise ValidationError(
+            {"period": _("Progress is reported once construction has started.")}
+        )
+    if project.started_on and period < project.started_on.replace(day=1):
+        raise ValidationError(
+            {
+                "period": _("Construction started on %(date)s, after this month.")
+                % {"date": project.started_on.isoformat()}
+            }
+        )
+    if ProgressReport.objects.filter(project=project, period=period).exists():
+        raise ValidationError({"period": _("This month has already been reported.")})
+    report = ProgressReport(
+        project=project,
+        period=period,
+        investment_completed=investment_completed,
+        construction_progress=construction_progress,
+        note=note,
+        reported_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def scoped_projects(actor):
+    """The projects ``actor`` may see (for services that take an id from outside)."""
+    return scope(actor, Project.objects.all())
+
+
+def investor_for_name(*, name: str, origin: str):
+    """The investor of that name, created on first mention; None for no name."""
+    from investrack.projects.models import Investor
+
+    name = (name or "").strip()
+    if not name:
+        return None
+    investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin})
+    return investor

@@ -1,0 +1,284 @@
+"""The lifecycle rules as the services enforce them, whoever calls them."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from investrack.conftest import days_ago
+from investrack.core.audit import history_for
+from investrack.projects import services
+from investrack.projects.models import Project, Stage, StageEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_records_an_event_for_every_stage_up_to_the_current_one(make_project):
+    project = make_project(
+        stage=Stage.STARTED, dates={Stage.SIGNED: days_ago(100), Stage.STARTED: days_ago(40)}
+    )
+    events = list(project.events.order_by("stage").values_list("stage", "effective_date"))
+    # Lead and negotiating were not given dates: they take the signing date.
+    assert events == [
+        (Stage.LEAD, days_ago(100)),
+        (Stage.NEGOTIATING, days_ago(100)),
+        (Stage.SIGNED, days_ago(100)),
+        (Stage.STARTED, days_ago(40)),
+    ]
+    assert project.stage == Stage.STARTED
+    assert project.stage_since == days_ago(40)
+    assert project.signed_on == days_ago(100)
+
+
+def test_create_refuses_a_signing_date_after_the_start_date(make_project):
+    with pytest.raises(ValidationError) as exc:
+        make_project(
+            stage=Stage.STARTED,
+            dates={Stage.SIGNED: days_ago(10), Stage.STARTED: days_ago(30)},
+        )
+    assert "started_on" in exc.value.message_dict
+    assert Project.objects.count() == 0
+
+
+def test_advance_with_skipped_stages_gives_each_the_same_date(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(200)})
+    project = services.stage_advance(
+        actor=county_staff, project=project, to_stage=Stage.PRODUCTION, effective_date=days_ago(5)
+    )
+    assert project.stage == Stage.PRODUCTION
+    assert project.started_on == project.completed_on == project.production_on == days_ago(5)
+
+
+def test_advance_uses_a_date_given_for_a_skipped_stage(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(200)})
+    project = services.stage_advance(
+        actor=county_staff,
+        project=project,
+        to_stage=Stage.COMPLETED,
+        effective_date=days_ago(5),
+        skipped_dates={Stage.STARTED: days_ago(150)},
+    )
+    assert project.started_on == days_ago(150)
+    assert project.completed_on == days_ago(5)
+
+
+def test_production_before_start_is_refused(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(200)})
+    with pytest.raises(ValidationError) as exc:
+        services.stage_advance(
+            actor=county_staff,
+            project=project,
+            to_stage=Stage.PRODUCTION,
+            effective_date=days_ago(50),
+            skipped_dates={Stage.STARTED: days_ago(20)},
+        )
+    assert "effective_date" in exc.value.message_dict
+    project.refresh_from_db()
+    assert project.stage == Stage.SIGNED
+    assert project.events.count() == 3
+
+
+def test_moving_backwards_is_refused_and_points_to_a_correction(make_project, county_staff):
+    project = make_project(stage=Stage.STARTED, dates={Stage.STARTED: days_ago(20)})
+    with pytest.raises(ValidationError) as exc:
+        services.stage_advance(
+            actor=county_staff, project=project, to_stage=Stage.SIGNED, effective_date=days_ago(1)
+        )
+    assert "correction" in " ".join(exc.value.messages)
+
+
+def test_a_future_date_is_refused(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(20)})
+    with pytest.raises(ValidationError):
+        services.stage_advance(
+            actor=county_staff,
+            project=project,
+            to_stage=Stage.STARTED,
+            effective_date=days_ago(-3),
+        )
+
+
+def test_a_date_before_the_current_stage_is_refused(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(20)})
+    with pytest.raises(ValidationError):
+        services.stage_advance(
+            actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(30)
+        )
+
+
+def test_correction_of_a_date_keeps_the_wrong_entry(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(20)})
+    project = services.stage_advance(
+        actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(2)
+    )
+    wrong = project.events.get(stage=Stage.STARTED)
+    project = services.stage_correct(
+        actor=county_staff, project=project, event=wrong, new_date=days_ago(10), reason="填错日期"
+    )
+    assert project.started_on == days_ago(10)
+    assert project.stage_since == days_ago(10)
+    assert StageEvent.objects.filter(pk=wrong.pk, effective_date=days_ago(2)).exists()
+    assert project.events.filter(kind=StageEvent.Kind.CORRECTION, corrects=wrong).count() == 1
+
+
+def test_retracting_the_current_stage_moves_the_project_back(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(20)})
+    project = services.stage_advance(
+        actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(2)
+    )
+    wrong = project.events.get(stage=Stage.STARTED)
+    project = services.stage_correct(
+        actor=county_staff, project=project, event=wrong, retract=True, reason="误录开工"
+    )
+    assert project.stage == Stage.SIGNED
+    assert project.started_on is None
+    assert project.events.filter(pk=wrong.pk).exists()
+
+
+def test_only_the_current_stage_can_be_retracted(make_project, county_staff):
+    project = make_project(stage=Stage.STARTED, dates={Stage.STARTED: days_ago(2)})
+    signed = project.events.get(stage=Stage.SIGNED)
+    with pytest.raises(ValidationError):
+        services.stage_correct(
+            actor=county_staff, project=project, event=signed, retract=True, reason="x"
+        )
+
+
+def test_drop_needs_a_reason_and_removes_the_project_from_active_work(make_project, county_staff):
+    project = make_project(stage=Stage.NEGOTIATING, dates={Stage.NEGOTIATING: days_ago(30)})
+    with pytest.raises(ValidationError):
+        services.project_drop(actor=county_staff, project=project, effective_date=days_ago(1), reason=" ")
+    project = services.project_drop(
+        actor=county_staff, project=project, effective_date=days_ago(1), reason="企业撤资"
+    )
+    assert project.is_dropped and project.drop_reason == "企业撤资"
+    with pytest.raises(ValidationError):
+        services.stage_advance(
+            actor=county_staff, project=project, to_stage=Stage.SIGNED, effective_date=days_ago(0)
+        )
+
+
+def test_a_project_in_production_cannot_be_dropped(make_project, county_staff):
+    project = make_project(stage=Stage.PRODUCTION, dates={Stage.PRODUCTION: days_ago(3)})
+    with pytest.raises(ValidationError):
+        services.project_drop(actor=county_staff, project=project, effective_date=days_ago(1), reason="x")
+
+
+def test_stalled_flag_set_and_cleared_as_events(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(30)})
+    project = services.project_set_stalled(
+        actor=county_staff, project=project, stalled=True, reason="用地未落实"
+    )
+    assert project.is_stalled and project.stalled_reason == "用地未落实"
+    project = services.project_set_stalled(actor=county_staff, project=project, stalled=False)
+    assert not project.is_stalled
+    kinds = list(project.events.values_list("kind", flat=True).order_by("id"))
+    assert kinds[-2:] == [StageEvent.Kind.STALL, StageEvent.Kind.UNSTALL]
+
+
+def test_update_is_audited_field_by_field(make_project, county_staff):
+    project = make_project()
+    services.project_update(
+        actor=county_staff,
+        project=project,
+        data={"name": "新名称", "total_investment": Decimal("300000000")},
+        expected_version=project.version,
+    )
+    entry = history_for(project).first()
+    assert entry.actor == county_staff
+    assert entry.changes["name"] == ["测试项目1", "新名称"]
+    assert entry.changes["total_investment"] == ["150000000", "300000000"]
+
+
+def test_second_save_from_a_stale_version_is_refused(make_project, county_staff):
+    project = make_project()
+    opened = project.version
+    services.project_update(
+        actor=county_staff, project=project, data={"name": "甲的修改"}, expected_version=opened
+    )
+    with pytest.raises(services.ConcurrentEditError):
+        services.project_update(
+            actor=county_staff, project=project, data={"name": "乙的修改"}, expected_version=opened
+        )
+    project.refresh_from_db()
+    assert project.name == "甲的修改"
+
+
+def test_stage_change_bumps_the_version_so_a_stale_form_is_refused(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(30)})
+    opened = project.version
+    services.stage_advance(
+        actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(1)
+    )
+    with pytest.raises(services.ConcurrentEditError):
+        services.project_update(
+            actor=county_staff, project=project, data={"name": "x"}, expected_version=opened
+        )
+
+
+def test_history_cannot_be_rewritten(make_project):
+    project = make_project()
+    event = project.events.first()
+    event.note = "rewritten"
+    with pytest.raises(TypeError):
+        event.save()
+    with pytest.raises(TypeError):
+        event.delete()
+    entry = history_for(project).first()
+    with pytest.raises(TypeError):
+        entry.delete()
+
+
+def test_a_county_user_cannot_create_or_move_into_another_county(
+    make_project, other_staff, county
+):
+    with pytest.raises(PermissionDenied):
+        make_project(actor=other_staff, region=county)
+    project = make_project()
+    with pytest.raises(PermissionDenied):
+        services.stage_advance(
+            actor=other_staff, project=project, to_stage=Stage.SIGNED, effective_date=days_ago(0)
+        )
+
+
+def test_a_viewer_cannot_write(make_project, viewer):
+    project = make_project()
+    with pytest.raises(PermissionDenied):
+        services.project_update(
+            actor=viewer, project=project, data={"name": "x"}, expected_version=project.version
+        )
+
+
+def test_park_must_lie_in_the_region(make_project, other_park):
+    with pytest.raises(ValidationError) as exc:
+        make_project(park=other_park)
+    assert "park" in exc.value.message_dict
+
+
+def test_progress_reports_only_after_start_and_once_a_month(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(100)})
+    month = days_ago(0).replace(day=1)
+    with pytest.raises(ValidationError):
+        services.progress_report_submit(
+            actor=county_staff, project=project, period=month,
+            investment_completed=Decimal(1), construction_progress=5,
+        )
+    project = services.stage_advance(
+        actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(70)
+    )
+    services.progress_report_submit(
+        actor=county_staff, project=project, period=month,
+        investment_completed=Decimal("5000000"), construction_progress=10,
+    )
+    with pytest.raises(ValidationError):
+        services.progress_report_submit(
+            actor=county_staff, project=project, period=month,
+            investment_completed=Decimal(1), construction_progress=12,
+        )
+    next_month = (month + datetime.timedelta(days=32)).replace(day=1)
+    with pytest.raises(ValidationError):
+        services.progress_report_submit(
+            actor=county_staff, project=project, period=next_month,
+            investment_completed=Decimal(1), construction_progress=12,
+        )

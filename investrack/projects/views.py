@@ -1,0 +1,318 @@
+"""Project pages. Thin: parse the request, call a selector or a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from investrack.core.forms import add_service_error
+from investrack.core.permissions import require_editor
+from investrack.projects import selectors, services
+from investrack.projects.filters import industry_choices
+from investrack.projects.forms import (
+    CorrectionForm,
+    DropForm,
+    ProgressReportForm,
+    ProjectForm,
+    StageChangeForm,
+    StalledForm,
+)
+from investrack.projects.models import STAGE_DATE_FIELD, Stage, StageEvent
+from investrack.regions.models import Industry
+
+WORK_LIST_TITLES = {
+    "to-sign": (_("To sign"), "促签约"),
+    "to-start": (_("To start"), "促开工"),
+    "to-complete": (_("To complete"), "促竣工"),
+    "to-produce": (_("To production"), "促投产"),
+}
+
+
+def _page(request, queryset):
+    from django.conf import settings
+
+    paginator = Paginator(queryset, settings.PAGE_SIZE)
+    return paginator.get_page(request.GET.get("page"))
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-Boosted"
+    )
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "stages": selectors.stage_summary(user=request.user),
+            "work_counts": selectors.work_list_counts(user=request.user),
+        },
+    )
+
+
+@login_required
+def project_list(request):
+    filterset = selectors.project_list(user=request.user, params=request.GET)
+    page = _page(request, filterset.list_qs)
+    context = {"filter": filterset, "page": page, "industries": industry_choices()}
+    template = "projects/_project_table.html" if _is_htmx(request) else "projects/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def work_list(request, kind: str):
+    if kind not in selectors.WORK_LISTS:
+        raise Http404
+    filterset = selectors.work_list(user=request.user, kind=kind, params=request.GET)
+    page = _page(request, filterset.list_qs)
+    title, chinese = WORK_LIST_TITLES[kind]
+    context = {
+        "filter": filterset,
+        "page": page,
+        "kind": kind,
+        "title": title,
+        "planned_field": filterset.planned_field,
+        "industries": industry_choices(),
+        "work_lists": WORK_LIST_TITLES,
+    }
+    template = "projects/_work_table.html" if _is_htmx(request) else "projects/work_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = selectors.project_detail(user=request.user, pk=pk)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "timeline": selectors.project_timeline(project=project),
+            "phases": selectors.project_phases(user=request.user, project=project),
+            "history": selectors.project_history(project=project),
+            "progress": selectors.project_progress(project=project),
+            "stage_dates": [
+                (stage, getattr(project, field)) for stage, field in STAGE_DATE_FIELD.items()
+            ],
+            "can_edit": request.user.can_edit_projects,
+        },
+    )
+
+
+def _form_context(form, **extra):
+    return {
+        "form": form,
+        "industries": Industry.objects.filter(level=Industry.Level.CLASS).values_list(
+            "code", "name"
+        ),
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request):
+    require_editor(request.user)
+    form = ProjectForm(request.POST or None, user=request.user, creating=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                actor=request.user,
+                data=form.service_data(),
+                stage=form.cleaned_data["stage"],
+                stage_dates=form.stage_dates(),
+                tags=form.cleaned_data["tags"],
+                linked_leaders=form.cleaned_data["linked_leaders"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Project “%(name)s” created.") % {"name": project.name})
+            return redirect(project)
+    return render(request, "projects/form.html", _form_context(form, creating=True))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request, pk: int):
+    project = selectors.project_detail(user=request.user, pk=pk)
+    require_editor(request.user)
+    form = ProjectForm(request.POST or None, instance=project, user=request.user, creating=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                actor=request.user,
+                project=project,
+                data=form.service_data(),
+                expected_version=form.cleaned_data.get("version") or 0,
+                tags=form.cleaned_data["tags"],
+                linked_leaders=form.cleaned_data["linked_leaders"],
+            )
+        except services.ConcurrentEditError as exc:
+            form.add_error(None, exc)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(project)
+    return render(
+        request, "projects/form.html", _form_context(form, creating=False, project=project)
+    )
+
+
+def _editable_project(request, pk):
+    project = selectors.project_detail(user=request.user, pk=pk)
+    require_editor(request.user)
+    return project
+
+
+def _action_page(request, project, form, title, **extra):
+    return render(
+        request,
+        "projects/action_form.html",
+        {"project": project, "form": form, "title": title, **extra},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_change(request, pk: int):
+    project = _editable_project(request, pk)
+    form = StageChangeForm(request.POST or None, request.FILES or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_advance(
+                actor=request.user,
+                project=project,
+                to_stage=form.cleaned_data["to_stage"],
+                effective_date=form.cleaned_data["effective_date"],
+                note=form.cleaned_data["note"],
+                skipped_dates=form.skipped_dates(),
+                evidence=form.cleaned_data["evidence"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("“%(name)s” is now at “%(stage)s”.")
+                % {"name": project.name, "stage": Stage(form.cleaned_data["to_stage"]).label},
+            )
+            return redirect(project)
+    return _action_page(request, project, form, _("Record a stage change"), multipart=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def stage_correct(request, pk: int, event_id: int):
+    project = _editable_project(request, pk)
+    event = get_object_or_404(StageEvent, pk=event_id, project=project)
+    if event.kind == StageEvent.Kind.CORRECTION:
+        raise Http404
+    form = CorrectionForm(request.POST or None, request.FILES or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.stage_correct(
+                actor=request.user,
+                project=project,
+                event=event,
+                reason=form.cleaned_data["reason"],
+                new_date=form.cleaned_data["new_date"],
+                retract=form.cleaned_data["retract"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Correction recorded; the wrong entry stays visible."))
+            return redirect(project)
+    return _action_page(
+        request, project, form, _("Correct an entry"), event=event, multipart=True
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_drop(request, pk: int):
+    project = _editable_project(request, pk)
+    form = DropForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_drop(
+                actor=request.user,
+                project=project,
+                effective_date=form.cleaned_data["effective_date"],
+                reason=form.cleaned_data["reason"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("The project was dropped."))
+            return redirect(project)
+    return _action_page(request, project, form, _("Drop the project"), multipart=True)
+
+
+@login_required
+@require_POST
+def project_stalled(request, pk: int):
+    project = _editable_project(request, pk)
+    form = StalledForm(request.POST)
+    form.is_valid()
+    try:
+        services.project_set_stalled(
+            actor=request.user,
+            project=project,
+            stalled=not project.is_stalled,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Marked as stalled.") if not project.is_stalled else _("Stalled flag cleared."),
+        )
+    return redirect(project)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def progress_report(request, pk: int):
+    project = _editable_project(request, pk)
+    form = ProgressReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.progress_report_submit(
+                actor=request.user, project=project, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Progress report saved."))
+            return redirect(project)
+    return _action_page(request, project, form, _("Report monthly progress"))
+
+
+
+
+@login_required
+def evidence_download(request, pk: int, file_id: int):
+    """Evidence files are served only to users who may see the project."""
+    from django.http import FileResponse
+
+    from investrack.projects.models import EvidenceFile
+
+    project = selectors.project_detail(user=request.user, pk=pk)
+    evidence = get_object_or_404(EvidenceFile, pk=file_id, event__project=project)
+    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
