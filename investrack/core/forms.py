@@ -18,8 +18,8 @@ class AmountField(forms.CharField):
 
     def __init__(self, *args, currency: str | None = "CNY", **kwargs):
         self.currency = currency  # None: any currency, returned as (amount, currency)
-        kwargs.setdefault("max_length", 64)
         super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("maxlength", "64")
 
     def prepare_value(self, value):
         if isinstance(value, Decimal):

@@ -157,7 +157,8 @@ class ProjectForm(forms.ModelForm):
         cleaned = super().clean()
         if self.creating and cleaned.get("stage"):
             stage = Stage(cleaned["stage"])
-            if not cleaned.get(STAGE_DATE_FIELD[stage]) and stage != Stage.LEAD:
+            date_field = STAGE_DATE_FIELD[stage]
+            if not cleaned.get(date_field) and stage != Stage.LEAD and date_field not in self.errors:
                 self.add_error(
                     STAGE_DATE_FIELD[stage],
                     _("Enter the date the project reached “%(stage)s”.") % {"stage": stage.label},

@@ -275,7 +275,7 @@ class StageEvent(models.Model):
     """One entry in a project's stage timeline. Append-only: never edited, never deleted."""
 
     class Kind(models.TextChoices):
-        ADVANCE = "advance", _("Stage reached")
+        ADVANCE = "advance", _("Reached stage")
         CORRECTION = "correction", _("Correction")
         DROP = "drop", _("Dropped")
         STALL = "stall", _("Marked stalled")
