@@ -13,11 +13,17 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["region", "park"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role and jurisdiction"), {"fields": ("full_name", "role", "region", "park", "department")}),
+        (
+            _("Role and jurisdiction"),
+            {"fields": ("full_name", "role", "region", "park", "department")},
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        (_("Role and jurisdiction"), {"fields": ("full_name", "role", "region", "park", "department")}),
+        (
+            _("Role and jurisdiction"),
+            {"fields": ("full_name", "role", "region", "park", "department")},
+        ),
     )
 
 

@@ -77,9 +77,7 @@ class PastDateField(forms.DateField):
     widget = DateInput
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "input_formats", ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"]
-        )
+        kwargs.setdefault("input_formats", ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日"])
         super().__init__(*args, **kwargs)
 
     def validate(self, value):

@@ -64,7 +64,10 @@ _CURRENCIES = {
     "jpy": "JPY",
 }
 # Words that make a figure an estimate: 约3亿, 3亿左右, 3亿多, 3亿余, 3亿以上, ~3亿, ≈3亿.
-_VAGUE = re.compile(r"约|大约|近|左右|多|余|以上|以下|不少于|不超过|超过|上下|~|～|≈|about|around|approx|over|more than", re.I)
+_VAGUE = re.compile(
+    r"约|大约|近|左右|多|余|以上|以下|不少于|不超过|超过|上下|~|～|≈|about|around|approx|over|more than",
+    re.I,
+)
 _RANGE = re.compile(r"\d\s*[-—–至到]\s*\d")
 
 _NUMBER = r"(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
@@ -97,9 +100,7 @@ class Money:
 def _clean(text: str) -> str:
     text = str(text).strip().replace("\u3000", " ")
     # Full-width digits and punctuation to half-width.
-    return text.translate(
-        str.maketrans("０１２３４５６７８９．，－", "0123456789.,-")
-    )
+    return text.translate(str.maketrans("０１２３４５６７８９．，－", "0123456789.,-"))
 
 
 def parse_amount(text, *, default_unit: Decimal = WAN) -> Money:
@@ -127,9 +128,7 @@ def parse_amount(text, *, default_unit: Decimal = WAN) -> Money:
     if raw.startswith("-") or raw.startswith("负"):
         raise UnitError(_("An amount cannot be negative."))
     if _RANGE.search(raw):
-        raise UnitError(
-            _("“%(value)s” is a range: enter one exact amount.") % {"value": raw}
-        )
+        raise UnitError(_("“%(value)s” is a range: enter one exact amount.") % {"value": raw})
     match = _CN_PATTERN.match(raw) or _EN_PATTERN.match(raw.lower())
     if not match:
         raise UnitError(
@@ -149,7 +148,7 @@ def parse_amount(text, *, default_unit: Decimal = WAN) -> Money:
     if prefix and currency_word and _CURRENCIES[prefix] != _CURRENCIES[currency_word]:
         raise UnitError(_("“%(value)s” names two currencies.") % {"value": raw})
     currency = _CURRENCIES[currency_word or prefix]
-    if mult_word in _CN_MULTIPLIERS and not (mult_word in _EN_MULTIPLIERS):
+    if mult_word in _CN_MULTIPLIERS and mult_word not in _EN_MULTIPLIERS:
         multiplier = _CN_MULTIPLIERS[mult_word]
     elif mult_word:
         multiplier = _EN_MULTIPLIERS[mult_word]

@@ -88,9 +88,37 @@ NAME_FORMS = [
 ]
 COMPANY_HEADS = "华瓯鹿龙瑞乐嘉泰东南宏远恒信正德新越海星辰天合中科金欣振"
 COMPANY_TAILS = ["科技", "新能源", "智能装备", "电气", "实业", "材料", "汽车部件", "半导体", "医疗"]
-GROUPS = ["正泰集团", "德力西集团", "人民电器集团", "青山控股", "吉利控股", "宁德时代", "比亚迪", "华润集团", "中国电建", "天能集团", ""]
+GROUPS = [
+    "正泰集团",
+    "德力西集团",
+    "人民电器集团",
+    "青山控股",
+    "吉利控股",
+    "宁德时代",
+    "比亚迪",
+    "华润集团",
+    "中国电建",
+    "天能集团",
+    "",
+]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林郑谢叶潘"
-GIVEN = ["建国", "伟", "芳", "海峰", "晓东", "丽华", "志强", "敏", "立新", "文杰", "雪梅", "国栋", "晨", "红霞", "永刚"]
+GIVEN = [
+    "建国",
+    "伟",
+    "芳",
+    "海峰",
+    "晓东",
+    "丽华",
+    "志强",
+    "敏",
+    "立新",
+    "文杰",
+    "雪梅",
+    "国栋",
+    "晨",
+    "红霞",
+    "永刚",
+]
 LEADER_TITLES = ["副县长", "常务副县长", "县委常委", "副区长", "区委常委"]
 STAGE_WEIGHTS = [
     (Stage.LEAD, 10),
@@ -172,7 +200,9 @@ def _people(rng, counties, departments):
         if not Person.objects.filter(region=county).exists():
             Person.objects.bulk_create(
                 [
-                    Person(name=_name(rng), title="招商专员", region=county, department=departments[0])
+                    Person(
+                        name=_name(rng), title="招商专员", region=county, department=departments[0]
+                    )
                     for _ in range(6)
                 ]
                 + [
@@ -201,7 +231,15 @@ def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str
     ]
     for county in counties:
         specs.append(
-            (f"county{county.code}", f"{county.name}招商专员", Role.COUNTY_STAFF, county, None, None, False)
+            (
+                f"county{county.code}",
+                f"{county.name}招商专员",
+                Role.COUNTY_STAFF,
+                county,
+                None,
+                None,
+                False,
+            )
         )
     rows = []
     for username, full_name, role, region, park, department, staff in specs:
@@ -224,11 +262,25 @@ def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str
     return rows
 
 
+def existing_demo_logins() -> list[tuple[str, str, str]]:
+    """The demo log-ins already in the database (for `make run` on a loaded database)."""
+    users = User.objects.filter(is_active=True)
+    names = ["admin", "viewer", "fgw", "leader", "etdz"] + [f"county{c}" for c in sorted(COUNTIES)]
+    found = {
+        u.username: u for u in users.filter(username__in=names).select_related("region", "park")
+    }
+    return [
+        (n, str(found[n].get_role_display()), str(found[n].park or found[n].region))
+        for n in names
+        if n in found
+    ]
+
+
 @transaction.atomic
 def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):
     rng = random.Random(seed)
     city, counties, parks, departments, tags = _reference(as_of)
-    managers, leaders = _people(rng, counties, departments)
+    managers, leaders = _people(random.Random(seed + 1), counties, departments)
     logins = create_demo_users(city, counties, parks, departments)
     recorder = {c.pk: User.objects.get(username=f"county{c.code}") for c in counties}
     parks_by_county: dict[int, list[Park]] = {}
@@ -281,7 +333,9 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
             planned = {
                 "planned_sign_date": dates.get(Stage.NEGOTIATING, dates[Stage.LEAD])
                 + datetime.timedelta(days=rng.randint(60, 200)),
-                "planned_start_date": dates.get(Stage.SIGNED, dates[Stage.LEAD] + datetime.timedelta(days=200))
+                "planned_start_date": dates.get(
+                    Stage.SIGNED, dates[Stage.LEAD] + datetime.timedelta(days=200)
+                )
                 + datetime.timedelta(days=rng.randint(60, 240)),
             }
             planned["planned_completion_date"] = dates.get(
@@ -310,7 +364,9 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                 foreign_currency="USD",
                 land_area=land if category != Category.HEADQUARTERS else None,
                 expected_annual_output=amount * Decimal(rng.randint(8, 25)) / 10,
-                expected_annual_tax=(amount * Decimal(rng.randint(3, 12)) / 100).quantize(Decimal(1)),
+                expected_annual_tax=(amount * Decimal(rng.randint(3, 12)) / 100).quantize(
+                    Decimal(1)
+                ),
                 source_channel=rng.choice(SourceChannel.values),
                 stage=stage,
                 stage_since=dates[stage],
@@ -328,7 +384,15 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
             for s, d in dates.items():
                 setattr(project, STAGE_DATE_FIELD[s], d)
             batch.append(project)
-            plans.append((dates, county, rng.random(), rng.sample(tags, k=rng.choice([0, 0, 1, 1, 2])), amount))
+            plans.append(
+                (
+                    dates,
+                    county,
+                    rng.random(),
+                    rng.sample(tags, k=rng.choice([0, 0, 1, 1, 2])),
+                    amount,
+                )
+            )
         Project.objects.bulk_create(batch, batch_size=BATCH)
         if batch[0].pk is None:  # pragma: no cover - both supported backends return ids
             raise RuntimeError("bulk_create did not return ids")
@@ -337,19 +401,48 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
             who = recorder[county.pk]
             for s, d in sorted(dates.items()):
                 events.append(
-                    StageEvent(project=project, kind=StageEvent.Kind.ADVANCE, stage=s, effective_date=d, recorded_by=who, note="")
+                    StageEvent(
+                        project=project,
+                        kind=StageEvent.Kind.ADVANCE,
+                        stage=s,
+                        effective_date=d,
+                        recorded_by=who,
+                        note="",
+                    )
                 )
             if project.dropped_on:
-                events.append(StageEvent(project=project, kind=StageEvent.Kind.DROP, effective_date=project.dropped_on, note=project.drop_reason, recorded_by=who))
+                events.append(
+                    StageEvent(
+                        project=project,
+                        kind=StageEvent.Kind.DROP,
+                        effective_date=project.dropped_on,
+                        note=project.drop_reason,
+                        recorded_by=who,
+                    )
+                )
             if project.is_stalled:
-                events.append(StageEvent(project=project, kind=StageEvent.Kind.STALL, effective_date=min(project.stage_since + datetime.timedelta(days=30), as_of), note=project.stalled_reason, recorded_by=who))
+                events.append(
+                    StageEvent(
+                        project=project,
+                        kind=StageEvent.Kind.STALL,
+                        effective_date=min(
+                            project.stage_since + datetime.timedelta(days=30), as_of
+                        ),
+                        note=project.stalled_reason,
+                        recorded_by=who,
+                    )
+                )
             chosen = set(chosen_tags)
             if amount >= Decimal(10_000_000_000):
                 chosen.add(tags[2])
             for tag in chosen:
                 tag_rows.append(Through(project_id=project.pk, tag_id=tag.pk))
             if amount >= Decimal(100_000_000) or r < 0.3:
-                leader_rows.append(Leaders(project_id=project.pk, person_id=leaders[county.pk][int(r * 1000) % 3].pk))
+                leader_rows.append(
+                    Leaders(
+                        project_id=project.pk, person_id=leaders[county.pk][int(r * 1000) % 3].pk
+                    )
+                )
             if progress and Stage.STARTED in dates:
                 start = dates[Stage.STARTED].replace(day=1)
                 end = dates.get(Stage.COMPLETED, as_of).replace(day=1)

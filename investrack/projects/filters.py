@@ -50,7 +50,9 @@ class ProjectFilter(django_filters.FilterSet):
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     industry = django_filters.CharFilter(label=_("Industry code"), method="filter_industry")
-    tier = django_filters.ChoiceFilter(label=_("Amount"), choices=AMOUNT_TIERS, method="filter_tier")
+    tier = django_filters.ChoiceFilter(
+        label=_("Amount"), choices=AMOUNT_TIERS, method="filter_tier"
+    )
     tag = django_filters.ModelChoiceFilter(
         label=_("Tag"), queryset=Tag.objects.all(), field_name="tags", to_field_name="name"
     )

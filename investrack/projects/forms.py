@@ -52,7 +52,9 @@ class ProjectForm(forms.ModelForm):
         help_text=_("With its currency, e.g. 3,000万美元; a bare number is 万元 (RMB)."),
     )
     land_area = AreaField(label=_("Land area (mu)"), required=False)
-    expected_annual_output = AmountField(label=_("Expected annual output (10k yuan)"), required=False)
+    expected_annual_output = AmountField(
+        label=_("Expected annual output (10k yuan)"), required=False
+    )
     expected_annual_tax = AmountField(label=_("Expected annual tax (10k yuan)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -139,8 +141,9 @@ class ProjectForm(forms.ModelForm):
                 from investrack.core.units import to_wan
 
                 self.initial["foreign_investment"] = (
-                    f"{to_wan(self.instance.foreign_investment):f}万{self.instance.foreign_currency}"
-                    .replace("万USD", "万美元")
+                    f"{to_wan(self.instance.foreign_investment):f}万{self.instance.foreign_currency}".replace(
+                        "万USD", "万美元"
+                    )
                     .replace("万HKD", "万港元")
                     .replace("万EUR", "万欧元")
                 )
@@ -158,7 +161,11 @@ class ProjectForm(forms.ModelForm):
         if self.creating and cleaned.get("stage"):
             stage = Stage(cleaned["stage"])
             date_field = STAGE_DATE_FIELD[stage]
-            if not cleaned.get(date_field) and stage != Stage.LEAD and date_field not in self.errors:
+            if (
+                not cleaned.get(date_field)
+                and stage != Stage.LEAD
+                and date_field not in self.errors
+            ):
                 self.add_error(
                     STAGE_DATE_FIELD[stage],
                     _("Enter the date the project reached “%(stage)s”.") % {"stage": stage.label},
@@ -196,10 +203,10 @@ class ProjectForm(forms.ModelForm):
 class StageChangeForm(forms.Form):
     to_stage = forms.TypedChoiceField(label=_("New stage"), coerce=int, choices=())
     effective_date = PastDateField(label=_("Effective date"))
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    evidence = MultipleFileField(
-        label=_("Evidence (contract, permit, photo)"), required=False
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+    evidence = MultipleFileField(label=_("Evidence (contract, permit, photo)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, project: Project, **kwargs):
@@ -228,7 +235,9 @@ class CorrectionForm(forms.Form):
         label=_("This entry should not have been recorded at all (retract it)"), required=False
     )
     new_date = PastDateField(label=_("Correct date"), required=False)
-    reason = forms.CharField(label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     evidence = MultipleFileField(label=_("Evidence"), required=False)
 
     def __init__(self, *args, event: StageEvent, **kwargs):
@@ -256,9 +265,13 @@ class MonthInput(forms.DateInput):
 
 
 class ProgressReportForm(forms.Form):
-    period = forms.DateField(label=_("Month"), widget=MonthInput, input_formats=["%Y-%m", "%Y-%m-%d", "%Y年%m月"])
+    period = forms.DateField(
+        label=_("Month"), widget=MonthInput, input_formats=["%Y-%m", "%Y-%m-%d", "%Y年%m月"]
+    )
     investment_completed = AmountField(label=_("Investment completed this month (10k yuan)"))
     construction_progress = forms.IntegerField(
         label=_("Construction progress (%)"), min_value=0, max_value=100
     )
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

@@ -136,7 +136,9 @@ class Project(models.Model):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    foreign_currency = models.CharField(_("foreign investment currency"), max_length=3, default="USD")
+    foreign_currency = models.CharField(
+        _("foreign investment currency"), max_length=3, default="USD"
+    )
     land_area = models.DecimalField(
         _("land area (mu)"),
         max_digits=12,
@@ -230,7 +232,9 @@ class Project(models.Model):
             models.Index(fields=["region", "stage"], name="project_region_stage_idx"),
             models.Index(fields=["park", "stage"], name="project_park_stage_idx"),
             models.Index(fields=["stage", "planned_sign_date"], name="project_stage_plansign_idx"),
-            models.Index(fields=["stage", "planned_start_date"], name="project_stage_planstart_idx"),
+            models.Index(
+                fields=["stage", "planned_start_date"], name="project_stage_planstart_idx"
+            ),
             models.Index(
                 fields=["stage", "planned_completion_date"], name="project_stage_plancomp_idx"
             ),
@@ -357,7 +361,10 @@ class ProgressReport(models.Model):
     """Monthly progress of a project under construction: investment completed and progress."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="progress_reports"
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="progress_reports",
     )
     period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     investment_completed = models.DecimalField(

@@ -105,9 +105,9 @@ def project_detail(*, user, pk: int) -> Project:
 def project_timeline(*, project: Project) -> list[StageEvent]:
     """Every event, oldest first, each marked if a later correction replaced or retracted it."""
     events = list(
-        project.events.select_related("recorded_by", "corrects").prefetch_related(
-            Prefetch("evidence")
-        ).order_by("effective_date", "id")
+        project.events.select_related("recorded_by", "corrects")
+        .prefetch_related(Prefetch("evidence"))
+        .order_by("effective_date", "id")
     )
     corrected = {}
     for event in events:
@@ -137,6 +137,8 @@ def project_progress(*, project: Project):
     """Monthly reports with the running cumulative total, computed by a window function."""
     from django.db.models import Window
 
-    return project.progress_reports.select_related("reported_by").annotate(
-        cumulative=Window(Sum("investment_completed"), order_by="period")
-    ).order_by("period")
+    return (
+        project.progress_reports.select_related("reported_by")
+        .annotate(cumulative=Window(Sum("investment_completed"), order_by="period"))
+        .order_by("period")
+    )

@@ -86,7 +86,10 @@ def _check_editor_may_place(actor, *, region, park) -> None:
         raise ValidationError({"region": _("Choose the region of the project.")})
     if park is not None and park.region_id != region.pk:
         raise ValidationError(
-            {"park": _("The park %(park)s is not in %(region)s.") % {"park": park, "region": region}}
+            {
+                "park": _("The park %(park)s is not in %(region)s.")
+                % {"park": park, "region": region}
+            }
         )
     if not user_may_place(actor, region=region, park=park):
         raise PermissionDenied(_("This region or park is outside your jurisdiction."))
@@ -100,19 +103,21 @@ def _check_planned_dates(values: dict) -> None:
         ("planned_production_date", _("planned production date")),
     ]
     errors = {}
-    last_name, last_label, last_value = None, None, None
+    last_label, last_value = None, None
     for name, label in order:
         value = values.get(name)
         if value is None:
             continue
         if last_value is not None and value < last_value:
-            errors[name] = _("The %(this)s (%(this_date)s) is before the %(that)s (%(that_date)s).") % {
+            errors[name] = _(
+                "The %(this)s (%(this_date)s) is before the %(that)s (%(that_date)s)."
+            ) % {
                 "this": label,
                 "this_date": value.isoformat(),
                 "that": last_label,
                 "that_date": last_value.isoformat(),
             }
-        last_name, last_label, last_value = name, label, value
+        last_label, last_value = label, value
     if errors:
         raise ValidationError(errors)
 
@@ -259,7 +264,9 @@ def project_update(
     for name, value in data.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
-    _check_planned_dates({f: getattr(locked, f) for f in EDITABLE_FIELDS if f.startswith("planned")})
+    _check_planned_dates(
+        {f: getattr(locked, f) for f in EDITABLE_FIELDS if f.startswith("planned")}
+    )
     if locked.phase_of_id == locked.pk:
         raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
     locked.full_clean()
@@ -420,17 +427,13 @@ def stage_correct(
     if event.kind == StageEvent.Kind.ADVANCE and retract:
         if event.stage != locked.stage:
             raise ValidationError(
-                _(
-                    "Only the current stage can be retracted; retract “%(current)s” first."
-                )
+                _("Only the current stage can be retracted; retract “%(current)s” first.")
                 % {"current": Stage(locked.stage).label}
             )
         if event.stage == Stage.LEAD:
             raise ValidationError(_("The first stage of a project cannot be retracted."))
     if event.kind == StageEvent.Kind.ADVANCE and not retract:
-        dates = {
-            s: getattr(locked, f) for s, f in STAGE_DATE_FIELD.items() if getattr(locked, f)
-        }
+        dates = {s: getattr(locked, f) for s, f in STAGE_DATE_FIELD.items() if getattr(locked, f)}
         dates[event.stage] = new_date
         _check_stage_dates(dates, field="new_date")
     elif new_date is not None and new_date > today():
@@ -467,7 +470,9 @@ def project_drop(
     if effective_date < locked.stage_since:
         raise ValidationError(
             {
-                "effective_date": _("The project reached its current stage on %(date)s, after this date.")
+                "effective_date": _(
+                    "The project reached its current stage on %(date)s, after this date."
+                )
                 % {"date": locked.stage_since.isoformat()}
             }
         )
@@ -529,9 +534,7 @@ def progress_report_submit(
     if period > today().replace(day=1):
         raise ValidationError({"period": _("You cannot report a month that has not begun.")})
     if project.stage < Stage.STARTED:
-        raise ValidationError(
-            {"period": _("Progress is reported once construction has started.")}
-        )
+        raise ValidationError({"period": _("Progress is reported once construction has started.")})
     if project.started_on and period < project.started_on.replace(day=1):
         raise ValidationError(
             {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,9 +42,7 @@ def _page(request, queryset):
 
 
 def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-Boosted"
-    )
+    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
 
 @login_required
@@ -236,9 +234,7 @@ def stage_correct(request, pk: int, event_id: int):
         else:
             messages.success(request, _("Correction recorded; the wrong entry stays visible."))
             return redirect(project)
-    return _action_page(
-        request, project, form, _("Correct an entry"), event=event, multipart=True
-    )
+    return _action_page(request, project, form, _("Correct an entry"), event=event, multipart=True)
 
 
 @login_required
@@ -304,8 +300,6 @@ def progress_report(request, pk: int):
     return _action_page(request, project, form, _("Report monthly progress"))
 
 
-
-
 @login_required
 def evidence_download(request, pk: int, file_id: int):
     """Evidence files are served only to users who may see the project."""
@@ -315,4 +309,6 @@ def evidence_download(request, pk: int, file_id: int):
 
     project = selectors.project_detail(user=request.user, pk=pk)
     evidence = get_object_or_404(EvidenceFile, pk=file_id, event__project=project)
-    return FileResponse(evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name
+    )

@@ -39,7 +39,9 @@ def test_amounts_as_written(text, amount, currency):
     assert money.currency == currency
 
 
-@pytest.mark.parametrize("text", ["约3亿", "3亿左右", "3亿多", "近5000万", "1-2亿", "-5", "三亿", "3亿人民币美元", ""])
+@pytest.mark.parametrize(
+    "text", ["约3亿", "3亿左右", "3亿多", "近5000万", "1-2亿", "-5", "三亿", "3亿人民币美元", ""]
+)
 def test_vague_or_unreadable_amounts_are_refused_with_a_message(text):
     with pytest.raises(UnitError) as exc:
         parse_amount(text)
@@ -83,7 +85,8 @@ def test_format_in_the_unit_officials_read():
 
 
 @pytest.mark.parametrize(
-    ("text", "mu"), [("120", "120.00"), ("120亩", "120.00"), ("6666.7平方米", "10.00"), ("2公顷", "30.00")]
+    ("text", "mu"),
+    [("120", "120.00"), ("120亩", "120.00"), ("6666.7平方米", "10.00"), ("2公顷", "30.00")],
 )
 def test_areas(text, mu):
     assert parse_area(text) == Decimal(mu)

@@ -85,7 +85,7 @@ def test_moving_backwards_is_refused_and_points_to_a_correction(make_project, co
         services.stage_advance(
             actor=county_staff, project=project, to_stage=Stage.SIGNED, effective_date=days_ago(1)
         )
-    assert "correction" in " ".join(exc.value.messages)
+    assert "更正" in " ".join(exc.value.messages)
 
 
 def test_a_future_date_is_refused(make_project, county_staff):
@@ -148,7 +148,9 @@ def test_only_the_current_stage_can_be_retracted(make_project, county_staff):
 def test_drop_needs_a_reason_and_removes_the_project_from_active_work(make_project, county_staff):
     project = make_project(stage=Stage.NEGOTIATING, dates={Stage.NEGOTIATING: days_ago(30)})
     with pytest.raises(ValidationError):
-        services.project_drop(actor=county_staff, project=project, effective_date=days_ago(1), reason=" ")
+        services.project_drop(
+            actor=county_staff, project=project, effective_date=days_ago(1), reason=" "
+        )
     project = services.project_drop(
         actor=county_staff, project=project, effective_date=days_ago(1), reason="企业撤资"
     )
@@ -162,7 +164,9 @@ def test_drop_needs_a_reason_and_removes_the_project_from_active_work(make_proje
 def test_a_project_in_production_cannot_be_dropped(make_project, county_staff):
     project = make_project(stage=Stage.PRODUCTION, dates={Stage.PRODUCTION: days_ago(3)})
     with pytest.raises(ValidationError):
-        services.project_drop(actor=county_staff, project=project, effective_date=days_ago(1), reason="x")
+        services.project_drop(
+            actor=county_staff, project=project, effective_date=days_ago(1), reason="x"
+        )
 
 
 def test_stalled_flag_set_and_cleared_as_events(make_project, county_staff):
@@ -230,9 +234,7 @@ def test_history_cannot_be_rewritten(make_project):
         entry.delete()
 
 
-def test_a_county_user_cannot_create_or_move_into_another_county(
-    make_project, other_staff, county
-):
+def test_a_county_user_cannot_create_or_move_into_another_county(make_project, other_staff, county):
     with pytest.raises(PermissionDenied):
         make_project(actor=other_staff, region=county)
     project = make_project()
@@ -261,24 +263,36 @@ def test_progress_reports_only_after_start_and_once_a_month(make_project, county
     month = days_ago(0).replace(day=1)
     with pytest.raises(ValidationError):
         services.progress_report_submit(
-            actor=county_staff, project=project, period=month,
-            investment_completed=Decimal(1), construction_progress=5,
+            actor=county_staff,
+            project=project,
+            period=month,
+            investment_completed=Decimal(1),
+            construction_progress=5,
         )
     project = services.stage_advance(
         actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(70)
     )
     services.progress_report_submit(
-        actor=county_staff, project=project, period=month,
-        investment_completed=Decimal("5000000"), construction_progress=10,
+        actor=county_staff,
+        project=project,
+        period=month,
+        investment_completed=Decimal("5000000"),
+        construction_progress=10,
     )
     with pytest.raises(ValidationError):
         services.progress_report_submit(
-            actor=county_staff, project=project, period=month,
-            investment_completed=Decimal(1), construction_progress=12,
+            actor=county_staff,
+            project=project,
+            period=month,
+            investment_completed=Decimal(1),
+            construction_progress=12,
         )
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     with pytest.raises(ValidationError):
         services.progress_report_submit(
-            actor=county_staff, project=project, period=next_month,
-            investment_completed=Decimal(1), construction_progress=12,
+            actor=county_staff,
+            project=project,
+            period=next_month,
+            investment_completed=Decimal(1),
+            construction_progress=12,
         )

@@ -59,7 +59,11 @@ def test_create_a_project_with_amounts_as_written(client_for, county_staff):
         ({"total_investment": "约3亿"}, "total_investment", "约3亿"),
         ({"land_area": "-5"}, "land_area", "负"),
         (
-            {"stage": "4", "signed_on": days_ago(5).isoformat(), "started_on": days_ago(20).isoformat()},
+            {
+                "stage": "4",
+                "signed_on": days_ago(5).isoformat(),
+                "started_on": days_ago(20).isoformat(),
+            },
             "started_on",
             "签约",
         ),
@@ -89,7 +93,12 @@ def test_second_editor_is_refused_and_keeps_their_input(client_for, county_staff
     url = reverse("projects:edit", args=[project.pk])
     form = client.get(url).context["form"]
     base = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
-    base.update(region="330302", category="manufacturing", total_investment="15000", investor_origin="domestic")
+    base.update(
+        region="330302",
+        category="manufacturing",
+        total_investment="15000",
+        investor_origin="domestic",
+    )
     first = client.post(url, {**base, "name": "甲改的名称"})
     assert first.status_code == 302
     second = client.post(url, {**base, "name": "乙改的名称"})
@@ -130,7 +139,11 @@ def test_illegal_stage_move_is_refused_on_the_form(client_for, county_staff, mak
     client = client_for(county_staff)
     response = client.post(
         reverse("projects:stage", args=[project.pk]),
-        {"to_stage": Stage.STARTED.value, "effective_date": days_ago(20).isoformat(), "version": project.version},
+        {
+            "to_stage": Stage.STARTED.value,
+            "effective_date": days_ago(20).isoformat(),
+            "version": project.version,
+        },
     )
     assert response.status_code == 200
     assert "effective_date" in response.context["form"].errors
@@ -184,8 +197,13 @@ def test_progress_report_form(client_for, county_staff, make_project):
 
 
 def test_list_filters(client_for, county_staff, make_project, park):
-    big = make_project(name="百亿级整车项目", total_investment=200 * 10**8, park=park,
-                       stage=Stage.SIGNED, dates={Stage.SIGNED: datetime.date(2024, 5, 1)})
+    big = make_project(
+        name="百亿级整车项目",
+        total_investment=200 * 10**8,
+        park=park,
+        stage=Stage.SIGNED,
+        dates={Stage.SIGNED: datetime.date(2024, 5, 1)},
+    )
     small = make_project(name="小型配套项目", total_investment=3000 * 10**4)
     tag = Tag.objects.create(name="省重大")
     big.tags.add(tag)
@@ -231,10 +249,16 @@ def test_project_leaves_to_sign_and_enters_to_start(client_for, county_staff, ma
 
 
 def test_work_list_is_sorted_by_urgency(client_for, county_staff, make_project):
-    late = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)}, planned_start_date=days_ago(300))
-    later = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)}, planned_start_date=days_ago(10))
+    late = make_project(
+        stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)}, planned_start_date=days_ago(300)
+    )
+    later = make_project(
+        stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)}, planned_start_date=days_ago(10)
+    )
     undated = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)})
-    future = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(5)}, planned_start_date=days_ago(-30))
+    future = make_project(
+        stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(5)}, planned_start_date=days_ago(-30)
+    )
     client = client_for(county_staff)
     response = client.get(reverse("projects:work_list", args=["to-start"]))
     assert list(response.context["page"]) == [late, later, future, undated]
@@ -246,7 +270,9 @@ def test_unknown_work_list_is_404(client_for, county_staff):
 
 
 def test_home_counts_link_to_the_lists(client_for, county_staff, make_project):
-    make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)}, planned_start_date=days_ago(1))
+    make_project(
+        stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)}, planned_start_date=days_ago(1)
+    )
     client = client_for(county_staff)
     response = client.get(reverse("home"))
     assert response.context["work_counts"]["to_start_total"] == 1

@@ -1,9 +1,10 @@
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from investrack.projects.demo import DEMO_PASSWORD, seed_demo
+from investrack.projects.demo import DEMO_PASSWORD, existing_demo_logins, seed_demo
 from investrack.projects.models import Project
 
 
@@ -24,13 +25,14 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="Skip monthly reports.")
 
     def handle(self, *args, projects, seed, as_of, if_empty, no_progress, **options):
+        translation.activate(settings.LANGUAGE_CODE)
         try:
             as_of = min(datetime.date.fromisoformat(as_of), timezone.localdate())
         except ValueError as exc:
             raise CommandError(f"--as-of: {exc}") from exc
         if if_empty and Project.objects.exists():
             self.stdout.write("The database already holds projects; the demo city was not loaded.")
-            logins = None
+            logins = existing_demo_logins()
         else:
             result = seed_demo(
                 projects=projects,
