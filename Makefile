@@ -30,7 +30,9 @@ lint: install
 
 # The whole suite on SQLite, then again on a throwaway PostgreSQL server; then lint.
 test: install lint
-	$(BIN)/python manage.py check --fail-level WARNING
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	SECRET_KEY=check-deploy-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH ALLOWED_HOSTS=investrack.example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 	bash scripts/pytest.sh
 	bash scripts/with-postgres.sh bash scripts/pytest.sh
 

@@ -42,6 +42,9 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["table", "object_id", "-at"], name="audit_object_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.table}#{self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
     def save(self, *args, **kwargs):
         if self.pk:
             raise TypeError("The audit log is append-only.")

@@ -244,6 +244,20 @@ class Project(models.Model):
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
             models.Index(fields=["total_investment"], name="project_total_inv_idx"),
             models.Index(fields=["industry"], name="project_industry_idx"),
+            # Covers the overview's grouped count (stage, scope, amount, overdue) without the table.
+            models.Index(
+                fields=[
+                    "stage",
+                    "dropped_on",
+                    "region",
+                    "total_investment",
+                    "planned_sign_date",
+                    "planned_start_date",
+                    "planned_completion_date",
+                    "planned_production_date",
+                ],
+                name="project_overview_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

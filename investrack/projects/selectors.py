@@ -54,30 +54,26 @@ def work_list(*, user, kind: str, params) -> ProjectFilter:
     return filterset
 
 
-def work_list_counts(*, user) -> dict:
-    """How many projects each working list holds, and how many are past their planned date."""
+def stage_overview(*, user) -> tuple[list[dict], dict]:
+    """Active projects per stage (count, investment, past the planned date) in one grouped query.
+
+    Returns the rows of the stage table and the totals of the four working lists.
+    """
     today = timezone.localdate()
-    aggregates = {}
-    for kind, (stage, planned) in WORK_LISTS.items():
-        key = kind.replace("-", "_")
-        aggregates[f"{key}_total"] = Count("id", filter=Q(stage=stage))
-        aggregates[f"{key}_overdue"] = Count(
-            "id", filter=Q(stage=stage, **{f"{planned}__lt": today})
-        )
-    return projects_visible_to(user).filter(dropped_on__isnull=True).aggregate(**aggregates)
-
-
-def stage_summary(*, user) -> list[dict]:
-    """Active projects per stage with their total investment: one grouped query."""
+    overdue = Q()
+    for stage, planned in WORK_LISTS.values():
+        overdue |= Q(stage=stage, **{f"{planned}__lt": today})
     rows = (
         projects_visible_to(user)
         .filter(dropped_on__isnull=True)
         .values("stage")
-        .annotate(count=Count("id"), amount=Sum("total_investment"))
+        .annotate(
+            count=Count("id"), amount=Sum("total_investment"), overdue=Count("id", filter=overdue)
+        )
         .order_by("stage")
     )
     by_stage = {row["stage"]: row for row in rows}
-    return [
+    stages = [
         {
             "stage": stage,
             "label": stage.label,
@@ -86,6 +82,12 @@ def stage_summary(*, user) -> list[dict]:
         }
         for stage in Stage
     ]
+    work_counts = {}
+    for kind, (stage, _planned) in WORK_LISTS.items():
+        key = kind.replace("-", "_")
+        work_counts[f"{key}_total"] = by_stage.get(stage, {}).get("count", 0)
+        work_counts[f"{key}_overdue"] = by_stage.get(stage, {}).get("overdue", 0)
+    return stages, work_counts
 
 
 def project_detail(*, user, pk: int) -> Project:

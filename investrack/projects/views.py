@@ -47,14 +47,8 @@ def _is_htmx(request) -> bool:
 
 @login_required
 def home(request):
-    return render(
-        request,
-        "projects/home.html",
-        {
-            "stages": selectors.stage_summary(user=request.user),
-            "work_counts": selectors.work_list_counts(user=request.user),
-        },
-    )
+    stages, work_counts = selectors.stage_overview(user=request.user)
+    return render(request, "projects/home.html", {"stages": stages, "work_counts": work_counts})
 
 
 @login_required
