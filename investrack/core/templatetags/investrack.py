@@ -78,3 +78,33 @@ def field_label(name):
         return Project._meta.get_field(name).verbose_name
     except Exception:
         return name
+
+
+AMOUNT_FIELDS = {"total_investment", "expected_annual_output", "expected_annual_tax"}
+
+
+@register.filter
+def history_value(value, field):
+    """A value from the change history, shown in the unit officials read."""
+    from decimal import Decimal, InvalidOperation
+
+    from django.utils.dateformat import format as date_format
+    from django.utils.formats import get_format
+
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    try:
+        if field in AMOUNT_FIELDS:
+            return format_amount(Decimal(value))
+        if field == "land_area":
+            return format_area(Decimal(value))
+    except InvalidOperation:
+        return value
+    if field.startswith("planned_"):
+        try:
+            return date_format(datetime.date.fromisoformat(value), get_format("DATE_FORMAT"))
+        except ValueError:
+            return value
+    return value

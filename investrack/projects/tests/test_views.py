@@ -308,3 +308,20 @@ def test_anonymous_users_are_sent_to_log_in(client, make_project):
     project = make_project()
     response = client.get(project.get_absolute_url())
     assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_change_history_shows_who_changed_what_in_officials_units(
+    client_for, county_staff, make_project
+):
+    project = make_project()
+    services.project_update(
+        actor=county_staff,
+        project=project,
+        data={"total_investment": 25 * 10**8, "planned_start_date": datetime.date(2027, 3, 1)},
+        expected_version=project.version,
+    )
+    page = client_for(county_staff).get(project.get_absolute_url()).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "鹿城专员" in history
+    assert "<del>1.5亿元</del> → <ins>25亿元</ins>" in history
+    assert "2027年3月1日" in history
