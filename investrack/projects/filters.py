@@ -89,11 +89,15 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
+        from investrack.projects.models import Investor
+
+        # Investors are matched in a subquery rather than a join over every project row.
+        investors = Investor.objects.filter(name__icontains=value).values("pk")
         return queryset.filter(
             Q(name__icontains=value)
-            | Q(code__iexact=value)
-            | Q(national_code__iexact=value)
-            | Q(investor__name__icontains=value)
+            | Q(code=value)
+            | Q(national_code=value)
+            | Q(investor_id__in=investors)
         )
 
     def filter_industry(self, queryset, name, value):
