@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from investrack.core import audit
 from investrack.core.models import AuditEntry
-from investrack.core.permissions import require_editor, scope, user_may_place
+from investrack.core.permissions import require_editor, user_may_place
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     EvidenceFile,
@@ -555,11 +555,6 @@ def progress_report_submit(
     report.full_clean()
     report.save()
     return report
-
-
-def scoped_projects(actor):
-    """The projects ``actor`` may see (for services that take an id from outside)."""
-    return scope(actor, Project.objects.all())
 
 
 def investor_for_name(*, name: str, origin: str):

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from investrack.core.forms import add_service_error
@@ -27,10 +28,10 @@ from investrack.projects.models import STAGE_DATE_FIELD, Stage, StageEvent
 from investrack.regions.models import Industry
 
 WORK_LIST_TITLES = {
-    "to-sign": (_("To sign"), "促签约"),
-    "to-start": (_("To start"), "促开工"),
-    "to-complete": (_("To complete"), "促竣工"),
-    "to-produce": (_("To production"), "促投产"),
+    "to-sign": (gettext_lazy("To sign"), "促签约"),
+    "to-start": (gettext_lazy("To start"), "促开工"),
+    "to-complete": (gettext_lazy("To complete"), "促竣工"),
+    "to-produce": (gettext_lazy("To production"), "促投产"),
 }
 
 

@@ -41,3 +41,12 @@ def test_validation_messages_follow_the_language(client, county_staff):
     client.post(reverse("set_language"), {"language": "en"})
     response = client.post(reverse("projects:create"), {"total_investment": "约3亿"})
     assert "is an estimate" in " ".join(response.context["form"].errors["total_investment"])
+
+
+@pytest.mark.django_db
+def test_working_list_title_follows_the_language(client, county_staff):
+    client.force_login(county_staff)
+    url = reverse("projects:work_list", args=["to-start"])
+    assert "<h1>促开工</h1>" in client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en"})
+    assert "<h1>To start</h1>" in client.get(url).content.decode()
