@@ -5,15 +5,32 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):  # pragma: no cover - guarded behaviour is tested
-        raise TypeError("The audit log is append-only.")
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
 
     def delete(self):
-        raise TypeError("The audit log is append-only.")
+        raise TypeError(f"{self.model.__name__} rows are append-only.")
 
 
-class AuditEntry(models.Model):
+class AppendOnlyModel(models.Model):
+    """History that is written once: no update or delete, of one row or of a queryset."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk and not self._state.adding:
+            raise TypeError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} rows are append-only.")
+
+
+class AuditEntry(AppendOnlyModel):
     """Who changed which fields of which record from what to what, and when."""
 
     class Action(models.TextChoices):
@@ -34,8 +51,6 @@ class AuditEntry(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
     changes = models.JSONField(_("changes"), default=dict)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
@@ -44,11 +59,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table}#{self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise TypeError("The audit log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit log is append-only.")

@@ -12,7 +12,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from investrack.regions.models import Region
+from investrack.regions.models import Park, Region
+
+
+def _below(region_id) -> Q:
+    """A region and every region under it (a city's counties; a province's cities and counties)."""
+    return Q(pk=region_id) | Q(parent_id=region_id) | Q(parent__parent_id=region_id)
 
 
 def jurisdiction_filter(user, *, region_field: str = "region", park_field: str = "park") -> Q:
@@ -25,9 +30,7 @@ def jurisdiction_filter(user, *, region_field: str = "region", park_field: str =
         if user.region.level == Region.Level.COUNTY:
             return Q(**{f"{region_field}_id": user.region_id})
         # A city (or province) user sees every region below it.
-        below = Region.objects.filter(
-            Q(pk=user.region_id) | Q(parent_id=user.region_id) | Q(parent__parent_id=user.region_id)
-        ).values("pk")
+        below = Region.objects.filter(_below(user.region_id)).values("pk")
         return Q(**{f"{region_field}_id__in": below})
     if user.is_superuser:
         return Q()
@@ -54,13 +57,11 @@ def regions_for(user) -> QuerySet:
     if user.region_id:
         if user.region.level == Region.Level.COUNTY:
             return qs.filter(pk=user.region_id)
-        return qs.filter(Q(parent_id=user.region_id) | Q(parent__parent_id=user.region_id))
+        return qs.filter(_below(user.region_id))
     return qs if user.is_superuser else qs.none()
 
 
 def parks_for(user) -> QuerySet:
-    from investrack.regions.models import Park
-
     if user.park_id:
         return Park.objects.filter(pk=user.park_id)
     return Park.objects.filter(region__in=regions_for(user))

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.permissions import parks_for, regions_for
-from investrack.projects.models import Category, Project, Stage, Tag
+from investrack.projects.models import Category, Investor, Project, Stage, Tag
 from investrack.regions.models import Industry
 
 YI = Decimal(100_000_000)
@@ -89,8 +89,6 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        from investrack.projects.models import Investor
-
         # Investors are matched in a subquery rather than a join over every project row.
         investors = Investor.objects.filter(name__icontains=value).values("pk")
         return queryset.filter(

@@ -7,6 +7,8 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from investrack.core.models import AppendOnlyModel
+
 
 class Stage(models.IntegerChoices):
     """The lifecycle: 线索 → 在谈 → 签约 → 开工 → 竣工 → 投产 → 达产."""
@@ -29,6 +31,15 @@ STAGE_DATE_FIELD = {
     Stage.COMPLETED: "completed_on",
     Stage.PRODUCTION: "production_on",
     Stage.FULL_OUTPUT: "full_output_on",
+}
+
+
+# The project column that holds the planned date of each stage that has one.
+PLANNED_DATE_FIELD = {
+    Stage.SIGNED: "planned_sign_date",
+    Stage.STARTED: "planned_start_date",
+    Stage.COMPLETED: "planned_completion_date",
+    Stage.PRODUCTION: "planned_production_date",
 }
 
 
@@ -289,7 +300,7 @@ class Project(models.Model):
         return (self.total_investment / 10_000) / self.land_area
 
 
-class StageEvent(models.Model):
+class StageEvent(AppendOnlyModel):
     """One entry in a project's stage timeline. Append-only: never edited, never deleted."""
 
     class Kind(models.TextChoices):
@@ -341,14 +352,6 @@ class StageEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.get_stage_display() or ''} {self.effective_date}"
-
-    def save(self, *args, **kwargs):
-        if self.pk:
-            raise TypeError("Stage events are append-only: record a correction instead.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Stage events are append-only: record a correction instead.")
 
 
 def evidence_path(instance, filename: str) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, F, Prefetch, Q, Sum, Window
 from django.utils import timezone
 
 from investrack.core import audit
 from investrack.core.permissions import get_for_user_or_404, scope
 from investrack.projects.filters import ProjectFilter
-from investrack.projects.models import Project, Stage, StageEvent
+from investrack.projects.models import PLANNED_DATE_FIELD, Project, Stage, StageEvent
 
 
 def projects_visible_to(user):
@@ -29,11 +29,15 @@ def project_list(*, user, params) -> ProjectFilter:
 
 
 # The three lists (三张清单) plus 促投产: which stage each holds and which planned date drives it.
+# Each list holds the projects of one stage, driven by the planned date of the next stage.
 WORK_LISTS = {
-    "to-sign": (Stage.NEGOTIATING, "planned_sign_date"),
-    "to-start": (Stage.SIGNED, "planned_start_date"),
-    "to-complete": (Stage.STARTED, "planned_completion_date"),
-    "to-produce": (Stage.COMPLETED, "planned_production_date"),
+    kind: (Stage(stage), PLANNED_DATE_FIELD[Stage(stage + 1)])
+    for kind, stage in [
+        ("to-sign", Stage.NEGOTIATING),
+        ("to-start", Stage.SIGNED),
+        ("to-complete", Stage.STARTED),
+        ("to-produce", Stage.COMPLETED),
+    ]
 }
 
 
@@ -46,8 +50,6 @@ def work_list(*, user, kind: str, params) -> ProjectFilter:
     filterset = ProjectFilter(params, queryset=base, user=user)
     qs = filterset.qs
     if not params.get("sort"):
-        from django.db.models import F
-
         qs = qs.order_by(F(planned_field).asc(nulls_last=True), "stage_since", "id")
     filterset.list_qs = _for_listing(qs)
     filterset.planned_field = planned_field
@@ -137,8 +139,6 @@ def project_history(*, project: Project):
 
 def project_progress(*, project: Project):
     """Monthly reports with the running cumulative total, computed by a window function."""
-    from django.db.models import Window
-
     return (
         project.progress_reports.select_related("reported_by")
         .annotate(cumulative=Window(Sum("investment_completed"), order_by="period"))

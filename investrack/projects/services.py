@@ -21,8 +21,10 @@ from investrack.core import audit
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import require_editor, user_may_place
 from investrack.projects.models import (
+    PLANNED_DATE_FIELD,
     STAGE_DATE_FIELD,
     EvidenceFile,
+    Investor,
     ProgressReport,
     Project,
     Stage,
@@ -96,15 +98,10 @@ def _check_editor_may_place(actor, *, region, park) -> None:
 
 
 def _check_planned_dates(values: dict) -> None:
-    order = [
-        ("planned_sign_date", _("planned signing date")),
-        ("planned_start_date", _("planned start date")),
-        ("planned_completion_date", _("planned completion date")),
-        ("planned_production_date", _("planned production date")),
-    ]
     errors = {}
     last_label, last_value = None, None
-    for name, label in order:
+    for name in PLANNED_DATE_FIELD.values():
+        label = Project._meta.get_field(name).verbose_name
         value = values.get(name)
         if value is None:
             continue
@@ -264,9 +261,7 @@ def project_update(
     for name, value in data.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
-    _check_planned_dates(
-        {f: getattr(locked, f) for f in EDITABLE_FIELDS if f.startswith("planned")}
-    )
+    _check_planned_dates({f: getattr(locked, f) for f in PLANNED_DATE_FIELD.values()})
     if locked.phase_of_id == locked.pk:
         raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
     locked.full_clean()
@@ -395,10 +390,8 @@ def stage_advance(
             for s, d in sorted(new_dates.items())
         ]
     )
-    final = next(e for e in created if e.stage == to_stage)
-    if final.pk is None:  # backends that do not return ids from bulk_create
-        final = locked.events.filter(stage=to_stage, kind=StageEvent.Kind.ADVANCE).latest("id")
-    _save_evidence(final, evidence)
+    # Both supported backends return ids from bulk_create.
+    _save_evidence(next(e for e in created if e.stage == to_stage), evidence)
     return _recompute(locked)
 
 
@@ -559,8 +552,6 @@ def progress_report_submit(
 
 def investor_for_name(*, name: str, origin: str):
     """The investor of that name, created on first mention; None for no name."""
-    from investrack.projects.models import Investor
-
     name = (name or "").strip()
     if not name:
         return None

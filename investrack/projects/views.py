@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +25,13 @@ from investrack.projects.forms import (
     StageChangeForm,
     StalledForm,
 )
-from investrack.projects.models import STAGE_DATE_FIELD, Stage, StageEvent
+from investrack.projects.models import (
+    PLANNED_DATE_FIELD,
+    STAGE_DATE_FIELD,
+    EvidenceFile,
+    Stage,
+    StageEvent,
+)
 from investrack.regions.models import Industry
 
 WORK_LIST_TITLES = {
@@ -36,8 +43,6 @@ WORK_LIST_TITLES = {
 
 
 def _page(request, queryset):
-    from django.conf import settings
-
     paginator = Paginator(queryset, settings.PAGE_SIZE)
     return paginator.get_page(request.GET.get("page"))
 
@@ -94,7 +99,12 @@ def project_detail(request, pk: int):
             "history": selectors.project_history(project=project),
             "progress": selectors.project_progress(project=project),
             "stage_dates": [
-                (stage, getattr(project, field)) for stage, field in STAGE_DATE_FIELD.items()
+                (
+                    stage,
+                    getattr(project, PLANNED_DATE_FIELD.get(stage, ""), None),
+                    getattr(project, field),
+                )
+                for stage, field in STAGE_DATE_FIELD.items()
             ],
             "can_edit": request.user.can_edit_projects,
         },
@@ -298,10 +308,6 @@ def progress_report(request, pk: int):
 @login_required
 def evidence_download(request, pk: int, file_id: int):
     """Evidence files are served only to users who may see the project."""
-    from django.http import FileResponse
-
-    from investrack.projects.models import EvidenceFile
-
     project = selectors.project_detail(user=request.user, pk=pk)
     evidence = get_object_or_404(EvidenceFile, pk=file_id, event__project=project)
     return FileResponse(

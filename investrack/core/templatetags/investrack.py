@@ -64,11 +64,6 @@ def is_past(value):
     return bool(value) and value < timezone.localdate()
 
 
-@register.simple_tag
-def today():
-    return datetime.date.today()
-
-
 @register.filter
 def field_label(name):
     """The translated label of a project field, for the change history."""

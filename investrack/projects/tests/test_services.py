@@ -232,6 +232,14 @@ def test_history_cannot_be_rewritten(make_project):
     entry = history_for(project).first()
     with pytest.raises(TypeError):
         entry.delete()
+    # Nor in bulk: the queryset refuses too, for events and for the audit log.
+    with pytest.raises(TypeError):
+        project.events.update(note="rewritten")
+    with pytest.raises(TypeError):
+        project.events.all().delete()
+    with pytest.raises(TypeError):
+        history_for(project).update(changes={})
+    assert not project.events.filter(note="rewritten").exists()
 
 
 def test_a_county_user_cannot_create_or_move_into_another_county(make_project, other_staff, county):

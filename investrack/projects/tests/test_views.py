@@ -325,3 +325,18 @@ def test_change_history_shows_who_changed_what_in_officials_units(
     assert "鹿城专员" in history
     assert "<del>1.5亿元</del> → <ins>25亿元</ins>" in history
     assert "2027年3月1日" in history
+
+
+def test_project_page_shows_planned_and_actual_date_of_each_stage(
+    client_for, county_staff, make_project
+):
+    project = make_project(
+        stage=Stage.SIGNED,
+        dates={Stage.SIGNED: datetime.date(2025, 3, 8)},
+        planned_start_date=datetime.date(2025, 9, 1),
+        planned_production_date=datetime.date(2027, 1, 15),
+    )
+    page = client_for(county_staff).get(project.get_absolute_url()).content.decode()
+    assert "<td>2025年9月1日</td>" in page  # planned start
+    assert "<td>2027年1月15日</td>" in page  # planned production
+    assert "<td>2025年3月8日</td>" in page  # actual signing
