@@ -40,8 +40,8 @@ bench: install
 	$(BIN)/python -m bench
 
 messages: install
-	cd investrack && ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete
-	$(BIN)/python manage.py compilemessages
+	cd investrack && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles bench-*.sqlite3

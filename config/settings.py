@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "ninja",
     "investrack.core",
     "investrack.accounts",
     "investrack.regions",
@@ -167,3 +168,7 @@ LOGGING = {
 
 # How many projects one page of a list shows.
 PAGE_SIZE = 50
+
+# Open data (OC4IDS): the prefix of project ids and the publisher named in packages.
+OC4IDS_PREFIX = os.environ.get("OC4IDS_PREFIX", "oc4ids-investrack")
+OC4IDS_PUBLISHER = os.environ.get("OC4IDS_PUBLISHER", "investrack")

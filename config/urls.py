@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config.api import api
 from investrack.projects import views as project_views
 
 urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/", include("investrack.projects.urls")),
+    path("api/v1/", api.urls),
+    path("accounts/profile/", include("investrack.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

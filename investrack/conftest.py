@@ -112,3 +112,38 @@ def make_project(county_staff, county):
         )
 
     return build
+
+
+@pytest.fixture
+def make_xlsx():
+    """An .xlsx file (bytes) from rows of cells; ``merges`` are (first_row, first_col,
+    last_row, last_col, text) ranges, as officials merge title and header cells."""
+    import io
+
+    import xlsxwriter
+
+    def build(rows, *, merges=()):
+        buffer = io.BytesIO()
+        workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+        sheet = workbook.add_worksheet()
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, datetime.date):
+                    sheet.write_datetime(r, c, value, date_format)
+                else:
+                    sheet.write(r, c, value)
+        for first_row, first_col, last_row, last_col, text in merges:
+            sheet.merge_range(first_row, first_col, last_row, last_col, text)
+        workbook.close()
+        return buffer.getvalue()
+
+    return build
+
+
+def upload(name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)

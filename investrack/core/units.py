@@ -5,6 +5,7 @@ Amounts are stored as exact ``Decimal`` yuan (元) with a currency code; land as
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -232,3 +233,96 @@ def to_wan(amount: Decimal | None) -> Decimal | None:
     if amount is None:
         return None
     return (Decimal(amount) / WAN).normalize()
+
+
+# --- dates as officials write them ------------------------------------------------------
+
+EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_DATE_PATTERNS = [
+    # 2023-10-09, 2023/10/9, 2023.10.09, 2023年10月9日, 2023年10月9号
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*[日号]?$"),
+    # 2023年10月, 2023-10, 2023/10, 2023.10: a month means its first day
+    re.compile(r"^(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*月?(?:份)?$"),
+    # 20231009
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+]
+
+
+def _date_error(raw) -> UnitError:
+    return UnitError(
+        _(
+            "“%(value)s” is not a date we can read: write e.g. 2023-10-09, 2023/10/9, "
+            "2023年10月9日 or 2023年10月."
+        )
+        % {"value": raw}
+    )
+
+
+def _make_date(year: int, month: int, day: int, raw) -> datetime.date:
+    try:
+        return datetime.date(year, month, day)
+    except ValueError as exc:
+        raise UnitError(_("“%(value)s” is not a real date.") % {"value": raw}) from exc
+
+
+def parse_date(value) -> datetime.date:
+    """Read a date as officials write it, or as Excel stores it.
+
+    Accepts date and datetime values, Excel serial numbers, 2023-10-09, 2023/10/9,
+    2023.10.09, 2023年10月9日, 20231009 and months (2023年10月, 2023.10), which mean the
+    first day of the month. A number such as 2023.1 is refused: Excel drops the trailing
+    zero of 2023.10, so it cannot tell January from October.
+    """
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise _date_error(value)
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value)) if not isinstance(value, Decimal) else value
+        if not number.is_finite():
+            raise _date_error(value)
+        if number == number.to_integral_value() and 19000101 <= number <= 21001231:
+            return parse_date(str(int(number)))
+        if 1900 <= number < 2101 and number != number.to_integral_value():
+            year = int(number)
+            fraction = str(number).split(".")[1].rstrip("0")
+            if fraction == "1":
+                raise UnitError(
+                    _(
+                        "“%(value)s” is ambiguous: Excel stores 2023.10 as 2023.1, so it "
+                        "cannot tell January from October. Write the month as text, e.g. "
+                        "%(year)s年10月 or %(year)s-01."
+                    )
+                    % {"value": value, "year": year}
+                )
+            if len(fraction) <= 2 and 1 <= int(fraction) <= 12:
+                return _make_date(year, int(fraction), 1, value)
+            raise _date_error(value)
+        # An Excel serial number: days since 1899-12-30 (the time of day is dropped), for
+        # dates from 1950 to 2099; other numbers are not dates of projects.
+        if 18264 <= number < 73051:
+            return EXCEL_EPOCH + datetime.timedelta(days=int(number))
+        raise _date_error(value)
+    raw = _clean(value)
+    if not raw:
+        raise UnitError(_("Enter a date."))
+    raw = raw.replace("／", "/").replace("－", "-")
+    if re.fullmatch(r"\d+(?:\.\d+)?", raw) and "." not in raw and len(raw) != 8:
+        return parse_date(Decimal(raw))
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            day = int(match.groupdict().get("d") or 1)
+            return _make_date(int(match["y"]), int(match["m"]), day, raw)
+    raise _date_error(raw)
+
+
+def format_date(value: datetime.date | None) -> str:
+    """2023年10月9日 in Chinese, 2023-10-09 in English."""
+    if value is None:
+        return "—"
+    if _is_chinese():
+        return f"{value.year}年{value.month}月{value.day}日"
+    return value.isoformat()

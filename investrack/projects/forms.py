@@ -16,6 +16,7 @@ from investrack.core.forms import (
 from investrack.core.permissions import parks_for, regions_for, scope
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
+    ImportBatch,
     Origin,
     Project,
     Stage,
@@ -274,4 +275,13 @@ class ProgressReportForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the sheet holds"), choices=ImportBatch.Kind.choices)
+    file = forms.FileField(
+        label=_("Sheet"),
+        help_text=_(".xlsx, .xls, .ods or .csv; the header may sit below a title row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.xlsm,.ods,.csv"}),
     )

@@ -416,3 +416,69 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period:%Y-%m}"
+
+
+def import_file_path(instance, filename: str) -> str:
+    return f"imports/{instance.uploaded_at:%Y/%m}/{instance.sha256[:16]}-{filename}"
+
+
+class ImportBatch(models.Model):
+    """One uploaded sheet: who, when, the file itself, its checksum, what it did or would do."""
+
+    class Kind(models.TextChoices):
+        PROJECTS = "projects", _("Projects")
+        PROGRESS = "progress", _("Monthly progress")
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not imported")
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Refused: nothing was written")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWED
+    )
+    file = models.FileField(_("file"), upload_to=import_file_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The uploader's jurisdiction, so that the batch is seen where its rows belong.
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    park = models.ForeignKey(
+        "regions.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rows = models.PositiveIntegerField(_("data rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # The first errors and changes, for the preview and the record: [{row, column, message}]
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from investrack.core import audit
 from investrack.core.models import AuditEntry
-from investrack.core.permissions import require_editor, user_may_place
+from investrack.core.permissions import regions_for, require_editor, user_may_place
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     STAGE_DATE_FIELD,
@@ -97,7 +97,7 @@ def _check_editor_may_place(actor, *, region, park) -> None:
         raise PermissionDenied(_("This region or park is outside your jurisdiction."))
 
 
-def _check_planned_dates(values: dict) -> None:
+def check_planned_dates(values: dict) -> None:
     errors = {}
     last_label, last_value = None, None
     for name in PLANNED_DATE_FIELD.values():
@@ -196,7 +196,7 @@ def project_create(
     without a date takes the date of the next later stage that has one.
     """
     _check_editor_may_place(actor, region=data.get("region"), park=data.get("park"))
-    _check_planned_dates(data)
+    check_planned_dates(data)
     stage = Stage(int(stage))
     given = {int(k): v for k, v in (stage_dates or {}).items() if v}
     dates = _fill_skipped(
@@ -238,6 +238,131 @@ def project_create(
     return project
 
 
+def _new_project_code(region, year: int, taken: set[str]) -> str:
+    """A project code for a project that came without one: 330302-2026-0000001 …"""
+    prefix = f"{region.code}-{year}-"
+    last = (
+        Project.objects.filter(code__startswith=prefix)
+        .order_by("-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last.rsplit("-", 1)[1]) if last and last.rsplit("-", 1)[1].isdigit() else 0
+    while True:
+        number += 1
+        code = f"{prefix}{number:07d}"
+        if code not in taken:
+            taken.add(code)
+            return code
+
+
+def _investors_by_name(names: set[str]) -> dict[str, Investor]:
+    """Investors by name, the missing ones created, in a few queries."""
+    names = sorted(n for n in names if n)
+    found: dict[str, Investor] = {}
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        existing = {i.name: i for i in Investor.objects.filter(name__in=chunk)}
+        Investor.objects.bulk_create(
+            [Investor(name=n) for n in chunk if n not in existing], ignore_conflicts=True
+        )
+        found.update({i.name: i for i in Investor.objects.filter(name__in=chunk)})
+    return found
+
+
+@transaction.atomic
+def project_create_many(
+    *, actor, rows: list[dict], action: str = AuditEntry.Action.CREATE, batch_size: int = 1000
+) -> int:
+    """Create many projects at once (an import), with the rules of :func:`project_create`.
+
+    Each row holds the project's fields (``investor`` as a name), ``stage`` and the dates of
+    the stages reached (``signed_on`` …). Every project gets its stage events and its audit
+    entry; the rows are inserted in batches.
+    """
+    require_editor(actor)
+    if not rows:
+        return 0
+    allowed_regions = set(regions_for(actor).values_list("pk", flat=True))
+    now = today()
+    investors = _investors_by_name({row.get("investor") or "" for row in rows})
+    taken = set()
+    given_codes = [row["code"] for row in rows if row.get("code")]
+    for start in range(0, len(given_codes), 500):
+        clash = Project.objects.filter(code__in=given_codes[start : start + 500]).values_list(
+            "code", flat=True
+        )
+        for code in clash:
+            raise ValidationError(
+                {"code": _("The code %(code)s is already used.") % {"code": code}}
+            )
+    taken.update(given_codes)
+    created = 0
+    for start in range(0, len(rows), batch_size):
+        projects, stage_dates = [], []
+        for row in rows[start : start + batch_size]:
+            region, park = row.get("region"), row.get("park")
+            if region is None or region.pk not in allowed_regions:
+                raise PermissionDenied(_("This region or park is outside your jurisdiction."))
+            if actor.park_id and (park is None or park.pk != actor.park_id):
+                raise PermissionDenied(_("This region or park is outside your jurisdiction."))
+            if park is not None and park.region_id != region.pk:
+                raise ValidationError(
+                    {
+                        "park": _("The park %(park)s is not in %(region)s.")
+                        % {"park": park, "region": region}
+                    }
+                )
+            check_planned_dates(row)
+            stage = Stage(int(row.get("stage") or Stage.LEAD))
+            given = {
+                s: row.get(f) for s, f in STAGE_DATE_FIELD.items() if s <= stage and row.get(f)
+            }
+            dates = _fill_skipped(
+                from_stage=Stage.LEAD,
+                to_stage=stage,
+                effective_date=given.get(stage, now),
+                given=given,
+            )
+            _check_stage_dates(dates)
+            data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
+            data["investor"] = investors.get(row.get("investor") or "")
+            data["code"] = row.get("code") or _new_project_code(region, now.year, taken)
+            project = Project(**data, created_by=actor, stage=stage, stage_since=dates[stage])
+            for s, d in dates.items():
+                setattr(project, STAGE_DATE_FIELD[Stage(s)], d)
+            projects.append(project)
+            stage_dates.append(dates)
+        Project.objects.bulk_create(projects)
+        StageEvent.objects.bulk_create(
+            [
+                StageEvent(
+                    project=project,
+                    kind=StageEvent.Kind.ADVANCE,
+                    stage=s,
+                    effective_date=d,
+                    recorded_by=actor,
+                )
+                for project, dates in zip(projects, stage_dates, strict=True)
+                for s, d in sorted(dates.items())
+            ]
+        )
+        AuditEntry.objects.bulk_create(
+            [
+                AuditEntry(
+                    table=Project._meta.label_lower,
+                    object_id=project.pk,
+                    action=action,
+                    actor=actor,
+                    changes=audit.diff({}, audit.snapshot(project, EDITABLE_FIELDS)),
+                )
+                for project in projects
+            ]
+        )
+        created += len(projects)
+    return created
+
+
 @transaction.atomic
 def project_update(
     *,
@@ -261,7 +386,7 @@ def project_update(
     for name, value in data.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
-    _check_planned_dates({f: getattr(locked, f) for f in PLANNED_DATE_FIELD.values()})
+    check_planned_dates({f: getattr(locked, f) for f in PLANNED_DATE_FIELD.values()})
     if locked.phase_of_id == locked.pk:
         raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
     locked.full_clean()

@@ -1,6 +1,19 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from investrack.projects import views
+
+
+class FileFormat:
+    regex = "xlsx|csv"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(FileFormat, "fmt")
 
 app_name = "projects"
 
@@ -16,4 +29,12 @@ urlpatterns = [
     path("<int:pk>/progress/", views.progress_report, name="progress"),
     path("<int:pk>/evidence/<int:file_id>/", views.evidence_download, name="evidence"),
     path("lists/<slug:kind>/", views.work_list, name="work_list"),
+    path("export.<fmt:fmt>", views.project_list_export, name="export"),
+    path("lists/<slug:kind>/export.<fmt:fmt>", views.work_list_export, name="work_list_export"),
+    path("progress/export.<fmt:fmt>", views.progress_export, name="progress_export"),
+    path("imports/", views.import_upload, name="imports"),
+    path("imports/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
+    path("imports/<int:pk>/", views.import_detail, name="import_detail"),
+    path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/file/", views.import_file, name="import_file"),
 ]

@@ -1,5 +1,6 @@
 """Amounts and land as officials write them."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -13,8 +14,10 @@ from investrack.core.units import (
     UnitError,
     format_amount,
     format_area,
+    format_date,
     parse_amount,
     parse_area,
+    parse_date,
 )
 
 
@@ -96,3 +99,86 @@ def test_areas(text, mu):
 def test_bad_areas_are_refused(text):
     with pytest.raises(UnitError):
         parse_area(text)
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-10-09", datetime.date(2023, 10, 9)),
+        ("2023/10/9", datetime.date(2023, 10, 9)),
+        ("2023.10.09", datetime.date(2023, 10, 9)),
+        ("2023年10月9日", datetime.date(2023, 10, 9)),
+        ("2023年10月", datetime.date(2023, 10, 1)),  # a month means its first day
+        ("2023.10", datetime.date(2023, 10, 1)),
+        ("2023-1", datetime.date(2023, 1, 1)),
+        ("20231009", datetime.date(2023, 10, 9)),
+        (20231009, datetime.date(2023, 10, 9)),
+        (45208, datetime.date(2023, 10, 9)),  # an Excel serial number
+        (45208.75, datetime.date(2023, 10, 9)),  # with a time of day
+        ("45208", datetime.date(2023, 10, 9)),
+        (2023.11, datetime.date(2023, 11, 1)),
+        (datetime.datetime(2023, 10, 9, 8, 30), datetime.date(2023, 10, 9)),
+        ("２０２３年１０月９日", datetime.date(2023, 10, 9)),
+    ],
+)
+def test_dates_as_officials_write_them(value, expected):
+    assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (2023.1, "ambiguous"),  # Excel shows 2023.10 as 2023.1
+        ("2023-02-30", "not a real date"),
+        ("下个月", "not a date"),
+        ("2023", "not a date"),
+        ("", "Enter a date"),
+        (float("nan"), "not a date"),
+    ],
+)
+def test_dates_that_cannot_be_read_say_why(value, words):
+    with translation.override("en"), pytest.raises(UnitError, match=words):
+        parse_date(value)
+
+
+@given(st.dates(min_value=datetime.date(1951, 1, 1), max_value=datetime.date(2099, 12, 31)))
+def test_every_date_reads_back_in_every_format(day):
+    serial = (day - datetime.date(1899, 12, 30)).days
+    for written in (
+        day.isoformat(),
+        f"{day.year}/{day.month}/{day.day}",
+        f"{day.year}年{day.month}月{day.day}日",
+        day.strftime("%Y%m%d"),
+        serial,
+        float(serial),
+        f"{day.year}.{day.month:02d}.{day.day:02d}",
+    ):
+        assert parse_date(written) == day
+    assert parse_date(f"{day.year}年{day.month}月") == day.replace(day=1)
+
+
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.integers(),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.decimals(allow_nan=True, allow_infinity=True),
+    )
+)
+def test_any_cell_gives_a_date_or_a_message(value):
+    try:
+        result = parse_date(value)
+    except UnitError as exc:
+        assert str(exc)
+    else:
+        assert isinstance(result, datetime.date)
+
+
+def test_dates_are_shown_as_officials_write_them():
+    with translation.override("zh-hans"):
+        assert format_date(datetime.date(2023, 10, 9)) == "2023年10月9日"
+    with translation.override("en"):
+        assert format_date(datetime.date(2023, 10, 9)) == "2023-10-09"

@@ -1,0 +1,374 @@
+"""Reading the sheets officials send as they are, and writing sheets in the layout they print.
+
+Reading: a header row found anywhere in the first rows of the sheet (below a title, a
+merged title cell or a note), a two-row header ("计划" merged over "开工时间"), Chinese or
+English headers and their synonyms, the unit of a column in its header ("总投资（亿元）"),
+and the rows officials add that are not data — blank rows, notes (注：…) and totals
+(合计, 总计, 小计) — skipped. .xlsx, .xls and .ods through python-calamine; .csv in UTF-8
+or GB18030.
+
+Writing: XlsxWriter in constant-memory mode with a title row, the jurisdiction and as-of
+date, units in the headers, a frozen header, column widths that fit Chinese text and a
+合计 row.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+from python_calamine import CalamineError, CalamineWorkbook
+
+from investrack.core.units import MU_IN_SQUARE_METRES, WAN, YI
+
+HEADER_SEARCH_ROWS = 20
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+class SheetError(ValueError):
+    """The file as a whole cannot be read; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column the importer knows: its key, its header in the template, the headers it
+    accepts, and what kind of value it holds (text, amount, area, date, integer)."""
+
+    key: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+    kind: str = "text"
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Unit:
+    multiplier: Decimal = Decimal(1)
+    currency: str = "CNY"
+
+
+@dataclass
+class SheetRow:
+    number: int  # the row number Excel shows, 1-based
+    values: dict = field(default_factory=dict)
+
+
+_AMOUNT_UNITS = {
+    "元": Unit(Decimal(1)),
+    "人民币元": Unit(Decimal(1)),
+    "yuan": Unit(Decimal(1)),
+    "rmb": Unit(Decimal(1)),
+    "万元": Unit(WAN),
+    "万元人民币": Unit(WAN),
+    "10,000yuan": Unit(WAN),
+    "10000yuan": Unit(WAN),
+    "tenthousandyuan": Unit(WAN),
+    "亿元": Unit(YI),
+    "亿": Unit(YI),
+    "100millionyuan": Unit(YI),
+    "millionyuan": Unit(Decimal(1_000_000)),
+    "billionyuan": Unit(Decimal(1_000_000_000)),
+    "美元": Unit(Decimal(1), "USD"),
+    "usd": Unit(Decimal(1), "USD"),
+    "万美元": Unit(WAN, "USD"),
+    "10,000usd": Unit(WAN, "USD"),
+    "亿美元": Unit(YI, "USD"),
+    "millionusd": Unit(Decimal(1_000_000), "USD"),
+}
+_AREA_UNITS = {
+    "亩": Unit(Decimal(1)),
+    "mu": Unit(Decimal(1)),
+    "平方米": Unit(1 / MU_IN_SQUARE_METRES),
+    "㎡": Unit(1 / MU_IN_SQUARE_METRES),
+    "m2": Unit(1 / MU_IN_SQUARE_METRES),
+    "squaremetres": Unit(1 / MU_IN_SQUARE_METRES),
+    "公顷": Unit(Decimal(15)),
+    "ha": Unit(Decimal(15)),
+    "hectares": Unit(Decimal(15)),
+}
+_UNIT_IN_HEADER = re.compile(
+    r"^(?P<base>.*?)[(（\[【](?:单位[:：])?(?P<unit>[^)）\]】]*)[)）\]】]$"
+)
+_SLASH_UNIT = re.compile(r"^(?P<base>.+?)[/／](?P<unit>[^/／]+)$")
+_TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|累计|total|subtotal|grandtotal)", re.I)
+_NOTE_ROW = re.compile(r"^(注|说明|备注|填表说明|note|notes)[:：0-9一二三.、]", re.I)
+
+
+def normalise(text) -> str:
+    """A header as compared: no spaces, line breaks or required-field stars; half-width."""
+    text = str(text or "")
+    text = text.translate(str.maketrans("（）：，／", "():,/"))
+    return re.sub(r"[\s*＊]+", "", text).lower()
+
+
+def split_unit(header: str) -> tuple[str, str]:
+    """'总投资（亿元）' → ('总投资', '亿元'); a header without a unit has ''."""
+    text = normalise(header)
+    match = _UNIT_IN_HEADER.match(text)
+    if match and match["base"]:
+        return match["base"], match["unit"]
+    match = _SLASH_UNIT.match(text)
+    if match and (match["unit"] in _AMOUNT_UNITS or match["unit"] in _AREA_UNITS):
+        return match["base"], match["unit"]
+    return text, ""
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _cell_text(value) -> str:
+    return "" if _is_blank(value) else str(value).strip()
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
+    """The rows of the first sheet and the Excel number of the first row returned."""
+    name = (filename or "").lower()
+    if not name.endswith(SPREADSHEET_SUFFIXES):
+        raise SheetError(
+            _("“%(name)s” is not a spreadsheet: upload an .xlsx, .xls, .ods or .csv file.")
+            % {"name": filename}
+        )
+    file.seek(0)
+    if name.endswith(".csv"):
+        data = file.read()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte string
+            raise SheetError(_("The CSV file is neither UTF-8 nor GB18030 text."))
+        return iter(csv.reader(io.StringIO(text))), 1
+    try:
+        workbook = CalamineWorkbook.from_filelike(file)
+        sheet = workbook.get_sheet_by_index(0)
+    except (CalamineError, ValueError, OSError, IndexError) as exc:
+        raise SheetError(
+            _("“%(name)s” cannot be read as a spreadsheet: %(error)s")
+            % {"name": filename, "error": exc}
+        ) from exc
+    start = (sheet.start or (0, 0))[0] if sheet.height else 0
+    return sheet.iter_rows(), start + 1
+
+
+class Sheet:
+    """The data rows of an uploaded sheet, keyed by the importer's columns.
+
+    ``headers`` holds each column's header as the user wrote it, for error messages;
+    ``units`` the unit its header states.
+    """
+
+    def __init__(self, file, filename: str, columns: Iterable[Column]):
+        self.columns = list(columns)
+        self.filename = filename
+        rows, first_number = _raw_rows(file, filename)
+        self._rows = rows
+        head = []
+        for row in rows:
+            head.append(list(row))
+            if len(head) >= HEADER_SEARCH_ROWS + 1:
+                break
+        self._head = head
+        self._first_number = first_number
+        self._find_header()
+
+    # The header row is the one (or the two) that name the most known columns.
+    def _match(self, labels: list[str]) -> dict[str, tuple[int, str]]:
+        by_text = {}
+        for column in self.columns:
+            for text in (column.label, *column.synonyms):
+                by_text.setdefault(normalise(text), column)
+        found: dict[str, tuple[int, str]] = {}
+        for index, label in enumerate(labels):
+            if not label:
+                continue
+            base, _unit = split_unit(label)
+            column = by_text.get(normalise(label)) or by_text.get(base)
+            if column and column.key not in found:
+                found[column.key] = (index, label)
+        return found
+
+    def _find_header(self) -> None:
+        best = (0, None, None, 0)  # score, found, labels, rows used
+        for r, row in enumerate(self._head[:HEADER_SEARCH_ROWS]):
+            single = [_cell_text(v) for v in row]
+            candidates = [(single, 1)]
+            if r + 1 < len(self._head):
+                below = [_cell_text(v) for v in self._head[r + 1]]
+                width = max(len(single), len(below))
+                single += [""] * (width - len(single))
+                below += [""] * (width - len(below))
+                carried, last = [], ""
+                for i in range(width):
+                    last = single[i] or (last if below[i] else "")
+                    carried.append(last)
+                joined = [(carried[i] + below[i]) if below[i] else single[i] for i in range(width)]
+                plain = [below[i] or single[i] for i in range(width)]
+                candidates += [(joined, 2), (plain, 2)]
+            for labels, used in candidates:
+                found = self._match(labels)
+                if len(found) > best[0]:
+                    best = (len(found), found, labels, r + used)
+        score, found, _labels, data_start = best
+        required = [c for c in self.columns if c.required]
+        if score < 2 or any(c.key not in (found or {}) for c in required):
+            missing = [str(c.label) for c in required if c.key not in (found or {})]
+            raise SheetError(
+                _(
+                    "No header row found in the first %(n)s rows: the sheet needs the "
+                    "columns %(columns)s. Download the template to see the expected layout."
+                )
+                % {"n": HEADER_SEARCH_ROWS, "columns": "、".join(missing or ["—"])}
+            )
+        self.header_row_number = self._first_number + data_start - 1
+        self._data_start = data_start
+        self.positions = {key: index for key, (index, _label) in found.items()}
+        self.headers = {key: label for key, (_index, label) in found.items()}
+        self.units: dict[str, Unit] = {}
+        for column in self.columns:
+            if column.key not in found or column.kind not in ("amount", "area"):
+                continue
+            _base, unit = split_unit(self.headers[column.key])
+            table = _AMOUNT_UNITS if column.kind == "amount" else _AREA_UNITS
+            if not unit:
+                self.units[column.key] = Unit(WAN) if column.kind == "amount" else Unit()
+            elif unit in table:
+                self.units[column.key] = table[unit]
+            else:
+                raise SheetError(
+                    _("Column “%(header)s”: the unit “%(unit)s” is not one we know. Use %(known)s.")
+                    % {
+                        "header": self.headers[column.key],
+                        "unit": unit,
+                        "known": "元、万元、亿元、万美元"
+                        if column.kind == "amount"
+                        else "亩、平方米、公顷",
+                    }
+                )
+
+    def header_of(self, key: str) -> str:
+        """The header the user wrote for a column, or the template's if the column is absent."""
+        if key in self.headers:
+            return self.headers[key]
+        return next(str(c.label) for c in self.columns if c.key == key)
+
+    def __iter__(self) -> Iterator[SheetRow]:
+        number = self._first_number + self._data_start - 1
+        for raw in _chain(self._head[self._data_start :], self._rows):
+            number += 1
+            if all(_is_blank(v) for v in raw):
+                continue
+            texts = [_cell_text(v) for v in raw if not _is_blank(v)]
+            first = normalise(texts[0])
+            if _NOTE_ROW.match(first) or any(_TOTAL_ROW.match(normalise(t)) for t in texts[:3]):
+                continue
+            values = {
+                key: (None if index >= len(raw) or _is_blank(raw[index]) else raw[index])
+                for key, index in self.positions.items()
+            }
+            if all(v is None for v in values.values()):
+                continue
+            yield SheetRow(number=number, values=values)
+
+
+def _chain(first: list, rest: Iterator) -> Iterator:
+    yield from first
+    yield from rest
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+def _display_width(text: str) -> int:
+    """Columns a text needs: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(text))
+
+
+@dataclass(frozen=True)
+class OutColumn:
+    header: str  # with its unit, e.g. 总投资（万元）
+    kind: str = "text"  # text, number, integer, date
+    width: int | None = None
+    total: bool = False  # summed in the 合计 row
+
+
+class PrintedSheet:
+    """An .xlsx in the layout officials print, written row by row in constant memory."""
+
+    def __init__(self, output, *, title: str, subtitle: str, columns: list[OutColumn]):
+        self.workbook = xlsxwriter.Workbook(
+            output, {"constant_memory": True, "in_memory": False, "strings_to_numbers": False}
+        )
+        self.sheet = self.workbook.add_worksheet(title[:31].replace("/", "-"))
+        self.columns = columns
+        wb = self.workbook
+        base = {"font_name": "Noto Sans CJK SC", "font_size": 10, "valign": "vcenter"}
+        self.formats = {
+            "title": wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"}),
+            "subtitle": wb.add_format({**base, "align": "left"}),
+            "header": wb.add_format(
+                {
+                    **base,
+                    "bold": True,
+                    "border": 1,
+                    "align": "center",
+                    "text_wrap": True,
+                    "bg_color": "#DDE7F3",
+                }
+            ),
+            "text": wb.add_format({**base, "border": 1}),
+            "number": wb.add_format({**base, "border": 1, "num_format": "#,##0.00"}),
+            "integer": wb.add_format({**base, "border": 1, "num_format": "0"}),
+            "date": wb.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd"}),
+            "total": wb.add_format({**base, "bold": True, "border": 1, "num_format": "#,##0.00"}),
+            "total_text": wb.add_format({**base, "bold": True, "border": 1}),
+        }
+        last = len(columns) - 1
+        self.sheet.set_row(0, 28)
+        for index, column in enumerate(columns):
+            width = column.width or max(8, min(_display_width(column.header) + 2, 40))
+            self.sheet.set_column(index, index, width)
+        self.sheet.merge_range(0, 0, 0, last, title, self.formats["title"])
+        self.sheet.merge_range(1, 0, 1, last, subtitle, self.formats["subtitle"])
+        self.sheet.set_row(2, 32)
+        for index, column in enumerate(columns):
+            self.sheet.write_string(2, index, column.header, self.formats["header"])
+        self.sheet.freeze_panes(3, 0)
+        self.row = 3
+
+    def write(self, values: list) -> None:
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
+            if value is None or value == "":
+                continue
+            if column.kind in ("number", "integer") and isinstance(value, int | float | Decimal):
+                self.sheet.write_number(self.row, index, float(value), self.formats[column.kind])
+            elif column.kind == "date" and hasattr(value, "year"):
+                self.sheet.write_datetime(self.row, index, value, self.formats["date"])
+            else:
+                self.sheet.write_string(self.row, index, str(value), self.formats["text"])
+        self.row += 1
+
+    def write_total(self, label: str, totals: dict[int, Decimal | None]) -> None:
+        """The 合计 row: ``label`` in the first column, sums under the columns that have one."""
+        self.sheet.write_string(self.row, 0, label, self.formats["total_text"])
+        for index in range(1, len(self.columns)):
+            value = totals.get(index)
+            if value is not None:
+                self.sheet.write_number(self.row, index, float(value), self.formats["total"])
+            else:
+                self.sheet.write_blank(self.row, index, None, self.formats["total_text"])
+        self.row += 1
+
+    def close(self) -> None:
+        self.workbook.close()

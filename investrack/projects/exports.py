@@ -1,0 +1,304 @@
+"""Lists as files: the project list, the working lists and monthly progress, as .xlsx in the
+layout officials print, and as CSV.
+
+The columns and headers are the importer's, so that an exported file imports back
+unchanged. Rows are streamed from the database; the 合计 row is one SQL aggregate.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import tempfile
+from collections.abc import Iterator
+from decimal import Decimal
+
+from django.db.models import Count, Sum, Window
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from investrack.core.excel import OutColumn, PrintedSheet
+from investrack.core.units import format_date, to_wan
+from investrack.projects.imports import PROGRESS_COLUMNS, PROJECT_COLUMNS
+from investrack.projects.models import Category, ProgressReport, Stage
+
+EXPORTED_PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
+SUMMED_KEYS = ("total_investment", "land_area", "expected_annual_output", "expected_annual_tax")
+CURRENCY_NAMES = {"USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
+
+
+def unit_suffix(kind: str) -> str:
+    """The unit a header names: 万元 for amounts, 亩 for land."""
+    chinese = _("Total investment") == "总投资"
+    if kind == "amount":
+        return "（万元）" if chinese else " (10,000 yuan)"
+    if kind == "area":
+        return "（亩）" if chinese else " (mu)"
+    return ""
+
+
+def _header(column) -> str:
+    return f"{column.label}{unit_suffix(column.kind)}"
+
+
+def _out_kind(kind: str) -> str:
+    return {"amount": "number", "area": "number", "date": "date", "integer": "integer"}.get(
+        kind, "text"
+    )
+
+
+def jurisdiction_name(user) -> str:
+    if user.park_id:
+        return str(user.park)
+    if user.region_id:
+        return str(user.region)
+    return _("all regions")
+
+
+def _project_value(project, key: str):
+    if key == "foreign_investment":
+        # A foreign currency stays in the cell as written (3000万美元), so it imports back.
+        value = to_wan(project.foreign_investment)
+        if value is None or project.foreign_currency == "CNY":
+            return value
+        return (
+            f"{value:f}万{CURRENCY_NAMES.get(project.foreign_currency, project.foreign_currency)}"
+        )
+    if key in ("total_investment", "expected_annual_output", "expected_annual_tax"):
+        return to_wan(getattr(project, key))
+    if key == "land_area":
+        return project.land_area.normalize() if project.land_area is not None else None
+    if key == "investor":
+        return project.investor.name if project.investor_id else None
+    if key == "industry":
+        return f"{project.industry.code} {project.industry.name}" if project.industry_id else None
+    if key in ("region", "park"):
+        return getattr(project, key).name if getattr(project, f"{key}_id") else None
+    if key == "category":
+        return str(Category(project.category).label)
+    if key == "stage":
+        return str(Stage(project.stage).label)
+    return getattr(project, key)
+
+
+class ProjectTable:
+    """The columns of a project export, optionally with 逾期天数 for a working list."""
+
+    def __init__(self, *, overdue_field: str | None = None):
+        self.overdue_field = overdue_field
+        self.columns = [OutColumn(_("No."), "integer", width=6)]
+        for column in PROJECT_COLUMNS:
+            width = {"name": 36, "investor": 28, "description": 40, "industry": 28}.get(column.key)
+            self.columns.append(
+                OutColumn(
+                    _header(column),
+                    "text" if column.key == "foreign_investment" else _out_kind(column.kind),
+                    width=width,
+                    total=column.key in SUMMED_KEYS,
+                )
+            )
+        if overdue_field:
+            self.columns.append(OutColumn(_("Days overdue"), "integer"))
+        self.keys = ["_no", *EXPORTED_PROJECT_KEYS] + (["_overdue"] if overdue_field else [])
+
+    def values(self, number: int, project, today: datetime.date) -> list:
+        row = [number] + [_project_value(project, key) for key in EXPORTED_PROJECT_KEYS]
+        if self.overdue_field:
+            planned = getattr(project, self.overdue_field)
+            row.append(max((today - planned).days, 0) if planned else None)
+        return row
+
+
+def _project_rows(queryset) -> Iterator:
+    return queryset.select_related("region", "park", "industry", "investor").iterator(
+        chunk_size=2000
+    )
+
+
+def _totals(queryset, table: ProjectTable) -> tuple[int, dict[int, Decimal]]:
+    """The 合计 row's figures, in one aggregate query."""
+    sums = {key: Sum(key) for key in SUMMED_KEYS}
+    figures = queryset.order_by().aggregate(_count=Count("id"), **sums)
+    totals = {}
+    for key in sums:
+        value = figures[key]
+        if value is not None:
+            totals[table.keys.index(key)] = value if key == "land_area" else to_wan(value)
+    return figures["_count"], totals
+
+
+def projects_xlsx(*, user, queryset, title: str, overdue_field: str | None = None):
+    """A named temporary file holding the list as .xlsx."""
+    table = ProjectTable(overdue_field=overdue_field)
+    today = timezone.localdate()
+    count, totals = _totals(queryset, table)
+    output = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - returned open
+    sheet = PrintedSheet(
+        output.name,
+        title=title,
+        subtitle=_("%(jurisdiction)s · as of %(date)s · %(count)s projects")
+        % {"jurisdiction": jurisdiction_name(user), "date": format_date(today), "count": count},
+        columns=table.columns,
+    )
+    for number, project in enumerate(_project_rows(queryset), start=1):
+        sheet.write(table.values(number, project, today))
+    sheet.write_total(_("Total (%(count)s)") % {"count": count}, totals)
+    sheet.close()
+    output.seek(0)
+    return output
+
+
+def _csv_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def projects_csv(*, queryset, overdue_field: str | None = None) -> Iterator[str]:
+    """The list as CSV rows (UTF-8 with a BOM, so that Excel shows Chinese), streamed."""
+    table = ProjectTable(overdue_field=overdue_field)
+    today = timezone.localdate()
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([c.header for c in table.columns])
+    for number, project in enumerate(_project_rows(queryset), start=1):
+        yield writer.writerow([_csv_value(v) for v in table.values(number, project, today)])
+
+
+# --- monthly progress ---------------------------------------------------------------------
+
+
+def _progress_columns() -> list[OutColumn]:
+    columns = [OutColumn(_("No."), "integer", width=6)]
+    for column in PROGRESS_COLUMNS:
+        kind = "text" if column.key == "period" else _out_kind(column.kind)
+        width = {"name": 36, "note": 30}.get(column.key)
+        columns.append(OutColumn(_header(column), kind, width=width, total=column.kind == "amount"))
+    columns.append(
+        OutColumn(_("Cumulative investment completed") + unit_suffix("amount"), "number")
+    )
+    return columns
+
+
+def progress_reports(queryset):
+    """Reports of the projects in ``queryset``, with the cumulative total per project
+    computed by a window function."""
+    return (
+        ProgressReport.objects.filter(project__in=queryset.order_by().values("pk"))
+        .select_related("project")
+        .annotate(
+            cumulative=Window(
+                Sum("investment_completed"), partition_by="project_id", order_by="period"
+            )
+        )
+        .order_by("project__code", "period")
+    )
+
+
+def _progress_values(number: int, report) -> list:
+    return [
+        number,
+        report.project.code,
+        report.project.name,
+        f"{report.period:%Y-%m}",
+        to_wan(report.investment_completed),
+        report.construction_progress,
+        report.note,
+        to_wan(report.cumulative),
+    ]
+
+
+def progress_xlsx(*, user, queryset, title: str):
+    reports = progress_reports(queryset)
+    figures = reports.order_by().aggregate(n=Count("id"), total=Sum("investment_completed"))
+    output = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - returned open
+    sheet = PrintedSheet(
+        output.name,
+        title=title,
+        subtitle=_("%(jurisdiction)s · as of %(date)s · %(count)s reports")
+        % {
+            "jurisdiction": jurisdiction_name(user),
+            "date": format_date(timezone.localdate()),
+            "count": figures["n"],
+        },
+        columns=_progress_columns(),
+    )
+    for number, report in enumerate(reports.iterator(chunk_size=2000), start=1):
+        sheet.write(_progress_values(number, report))
+    sheet.write_total(
+        _("Total (%(count)s)") % {"count": figures["n"]},
+        {4: to_wan(figures["total"])} if figures["total"] is not None else {},
+    )
+    sheet.close()
+    output.seek(0)
+    return output
+
+
+def progress_csv(*, queryset) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow([c.header for c in _progress_columns()])
+    for number, report in enumerate(progress_reports(queryset).iterator(chunk_size=2000), 1):
+        yield writer.writerow([_csv_value(v) for v in _progress_values(number, report)])
+
+
+# --- templates ----------------------------------------------------------------------------
+
+
+def import_template(kind: str) -> bytes:
+    """An empty sheet with the headers in the active language and how to fill them in."""
+    from investrack.projects.models import ImportBatch
+
+    columns = PROJECT_COLUMNS if kind == ImportBatch.Kind.PROJECTS else PROGRESS_COLUMNS
+    buffer = io.BytesIO()
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(_("Projects") if kind == "projects" else _("Monthly progress"))
+    bold = workbook.add_format(
+        {"bold": True, "border": 1, "bg_color": "#DDE7F3", "text_wrap": True}
+    )
+    required = workbook.add_format(
+        {"bold": True, "border": 1, "bg_color": "#F8D7A9", "text_wrap": True}
+    )
+    for index, column in enumerate(columns):
+        header = _header(column)
+        sheet.write_string(0, index, header, required if column.required else bold)
+        sheet.set_column(index, index, max(12, min(len(header) * 2 + 2, 30)))
+    sheet.freeze_panes(1, 0)
+    notes = workbook.add_worksheet(_("How to fill in"))
+    notes.set_column(0, 0, 100)
+    lines = [
+        _("One project per row; the orange columns are required."),
+        _(
+            "Amounts: a plain number is in the unit of its header (万元); you may also write "
+            "1.5亿, 15000万元 or 3,000万美元. Estimates such as 约3亿 are refused."
+        ),
+        _("Land: a plain number is in 亩; 8000平方米 or 2公顷 are converted."),
+        _("Dates: 2023-10-09, 2023/10/9, 2023年10月9日, or a month such as 2023年10月."),
+        _("Region and park: by name or code. Industry: GB/T 4754 code or name."),
+        _(
+            "A row with a project code updates that project; a row without one is matched "
+            "by name and region, or creates a new project. Rows of totals (合计) and notes "
+            "(注：) are skipped."
+        ),
+        _("Nothing is written until you have seen the preview and confirmed it."),
+    ]
+    if kind != ImportBatch.Kind.PROJECTS:
+        lines = [
+            _("One project and month per row: project code, month (2026-10 or 2026年10月)."),
+            _("Investment completed in the month, in 万元 unless you write a unit."),
+            _("A month already reported with other figures is refused, never overwritten."),
+        ]
+    for index, line in enumerate(lines):
+        notes.write_string(index, 0, line)
+    workbook.close()
+    return buffer.getvalue()

@@ -1,0 +1,242 @@
+"""Importing the sheets counties send: preview, confirm, errors by row and column."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from investrack.conftest import days_ago, upload
+from investrack.core.models import AuditEntry
+from investrack.projects import imports, services
+from investrack.projects.models import ImportBatch, ProgressReport, Project, Stage, StageEvent
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["序号", "项目名称", "项目代码", "投资主体", "所属区域", "计划总投资（亿元）", "用地（亩）",
+          "当前阶段", "签约时间", "开工时间", "计划开工时间", "行业"]  # fmt: skip
+
+
+def county_sheet(make_xlsx, rows):
+    return make_xlsx(
+        [["鹿城区2026年招商引资项目清单"], ["填报单位：鹿城区投促中心"], HEADER, *rows,
+         ["合计", None, None, None, None, 99]],
+        merges=[(0, 0, 0, len(HEADER) - 1, "鹿城区2026年招商引资项目清单")],
+    )  # fmt: skip
+
+
+def preview(user, data, kind="projects", name="清单.xlsx"):
+    with translation.override("zh-hans"):
+        return imports.import_preview(actor=user, kind=kind, upload=upload(name, data))
+
+
+def confirm(user, batch):
+    with translation.override("zh-hans"):
+        return imports.import_confirm(actor=user, batch=batch)
+
+
+def test_preview_writes_nothing_and_confirm_creates_with_history(make_xlsx, county_staff, county):
+    signed = days_ago(100)
+    data = county_sheet(
+        make_xlsx,
+        [
+            [1, "动力电池项目", "LC-001", "瓯江新能源有限公司", "鹿城区", 1.5, 120, "签约",
+             signed.isoformat(), None, "2027年3月", "3841"],
+            [2, "智能座舱项目", None, None, "330302", "3000万元", None, "在谈", None, None, None,
+             "汽车零部件及配件制造"],
+        ],
+    )  # fmt: skip
+    batch = preview(county_staff, data)
+    assert (batch.rows, batch.created, batch.updated, batch.unchanged) == (2, 2, 0, 0)
+    assert batch.errors == [] and batch.status == ImportBatch.Status.PREVIEWED
+    assert Project.objects.count() == 0
+    confirm(county_staff, batch)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.IMPORTED
+    battery = Project.objects.get(code="LC-001")
+    assert battery.total_investment == Decimal("150000000.00")
+    assert battery.land_area == Decimal("120.00")
+    assert battery.stage == Stage.SIGNED and battery.signed_on == signed
+    assert battery.planned_start_date == datetime.date(2027, 3, 1)
+    assert battery.investor.name == "瓯江新能源有限公司"
+    assert battery.industry.code == "3841"
+    assert list(battery.events.values_list("stage", flat=True)) == [1, 2, 3]
+    cockpit = Project.objects.get(name="智能座舱项目")
+    assert cockpit.total_investment == Decimal("30000000.00")
+    assert cockpit.code.startswith("330302-")  # a code is given to a project without one
+    assert cockpit.industry.code == "3670"
+    entry = AuditEntry.objects.get(object_id=battery.pk, table="projects.project")
+    assert entry.action == AuditEntry.Action.IMPORT and entry.actor == county_staff
+
+
+def test_reimporting_the_same_file_changes_nothing(make_xlsx, county_staff):
+    data = county_sheet(
+        make_xlsx,
+        [[1, "动力电池项目", "LC-001", None, "鹿城区", 1.5, 120, "线索", None, None, None, None],
+         [2, "无编号项目", None, None, "鹿城区", 2, None, "线索", None, None, None, None]],
+    )  # fmt: skip
+    confirm(county_staff, preview(county_staff, data))
+    events, audits = StageEvent.objects.count(), AuditEntry.objects.count()
+    again = confirm(county_staff, preview(county_staff, data))
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
+    assert Project.objects.count() == 2
+    assert (StageEvent.objects.count(), AuditEntry.objects.count()) == (events, audits)
+
+
+def test_a_changed_row_updates_the_project_and_appears_in_its_history(
+    make_xlsx, make_project, county_staff, client
+):
+    project = make_project(code="LC-9", name="旧名称", stage=Stage.SIGNED,
+                           dates={Stage.SIGNED: days_ago(60)})  # fmt: skip
+    started = days_ago(3)
+    data = county_sheet(
+        make_xlsx,
+        [[1, "新名称", "LC-9", None, "鹿城区", 2.5, None, "开工", days_ago(60), started, None,
+          None]],
+    )  # fmt: skip
+    batch = preview(county_staff, data)
+    assert (batch.created, batch.updated) == (0, 1)
+    fields = {c["field"]: (c["before"], c["after"]) for c in batch.changes[0]["fields"]}
+    assert fields["项目名称"] == ("旧名称", "新名称")
+    assert fields["总投资"] == ("1.5亿元", "2.5亿元")
+    assert fields["阶段"] == ("签约", "开工")
+    confirm(county_staff, batch)
+    project.refresh_from_db()
+    assert project.name == "新名称" and project.stage == Stage.STARTED
+    assert project.started_on == started
+    client.force_login(county_staff)
+    page = client.get(project.get_absolute_url()).content.decode()
+    assert "导入" in page and "鹿城专员" in page
+
+
+def test_errors_name_the_row_and_the_header_as_written(make_xlsx, make_project, county_staff):
+    make_project(code="LC-5", stage=Stage.STARTED,
+                 dates={Stage.SIGNED: days_ago(90), Stage.STARTED: days_ago(30)})  # fmt: skip
+    future = (datetime.date.today() + datetime.timedelta(days=40)).isoformat()
+    data = county_sheet(
+        make_xlsx,
+        [
+            [1, "估算项目", None, None, "鹿城区", "约3亿", None, "线索", None, None, None, None],
+            [2, "未来项目", None, None, "鹿城区", 1, None, "签约", future, None, None, None],
+            [3, "回退项目", "LC-5", None, "鹿城区", 1.5, None, "签约", days_ago(90), None, None,
+             None],
+            [4, "外县项目", None, None, "瑞安市", 1, None, "线索", None, None, None, None],
+            [5, "缺日期项目", None, None, "鹿城区", 1, None, "开工", days_ago(9), None, None, None],
+            [6, "坏日期项目", None, None, "鹿城区", 1, None, "线索", None, None, "下个月", None],
+        ],
+    )  # fmt: skip
+    batch = preview(county_staff, data)
+    errors = {(e["row"], e["column"]): e["message"] for e in batch.errors}
+    assert "约" in errors[(4, "计划总投资（亿元）")]
+    assert "将来" in errors[(5, "签约时间")] or "未来" in errors[(5, "签约时间")]
+    assert "开工" in errors[(6, "当前阶段")] and "签约" in errors[(6, "当前阶段")]
+    assert "辖区" in errors[(7, "所属区域")]
+    assert (8, "开工时间") in errors
+    assert (9, "计划开工时间") in errors
+    assert batch.created == 0 and batch.error_count == 6
+    assert confirm(county_staff, batch).status == ImportBatch.Status.REFUSED
+    assert Project.objects.count() == 1
+
+
+def test_a_failed_import_writes_nothing_even_if_the_preview_was_clean(
+    make_xlsx, make_project, county_staff, city_admin, other_county
+):
+    moved = make_project(code="LC-7", name="将被划走的项目")
+    data = county_sheet(
+        make_xlsx,
+        [[1, "新项目甲", None, None, "鹿城区", 1, None, "线索", None, None, None, None],
+         [2, "将被划走的项目", "LC-7", None, "鹿城区", 3, None, "线索", None, None, None, None]],
+    )  # fmt: skip
+    batch = preview(county_staff, data)
+    assert (batch.created, batch.updated, batch.error_count) == (1, 1, 0)
+    # Between preview and confirm, the city moves the project to another county.
+    services.project_update(actor=city_admin, project=moved, data={"region": other_county},
+                            expected_version=moved.version)  # fmt: skip
+    batch = confirm(county_staff, batch)
+    assert batch.status == ImportBatch.Status.REFUSED
+    assert "LC-7" in batch.errors[0]["message"]
+    assert not Project.objects.filter(name="新项目甲").exists()
+
+
+def test_another_county_cannot_see_or_confirm_a_batch(make_xlsx, county_staff, other_staff, client):
+    batch = preview(county_staff, county_sheet(make_xlsx, []))
+    client.force_login(other_staff)
+    for name in ("import_detail", "import_file"):
+        assert client.get(reverse(f"projects:{name}", args=[batch.pk])).status_code == 404
+    assert client.post(reverse("projects:import_confirm", args=[batch.pk])).status_code == 404
+    assert batch.file.name not in client.get(reverse("projects:imports")).content.decode()
+
+
+def test_a_viewer_cannot_import(make_xlsx, viewer, client):
+    client.force_login(viewer)
+    response = client.post(
+        reverse("projects:imports"),
+        {"kind": "projects", "file": upload("a.xlsx", make_xlsx([["项目名称"], ["x"]]))},
+    )
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_upload_preview_confirm_through_the_pages(make_xlsx, county_staff, client):
+    client.force_login(county_staff)
+    data = county_sheet(
+        make_xlsx, [[1, "页面导入项目", None, None, None, 1.2, None, None, None, None, None, None]]
+    )
+    response = client.post(
+        reverse("projects:imports"), {"kind": "projects", "file": upload("清单.xlsx", data)}
+    )
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("projects:import_detail", args=[batch.pk])
+    page = client.get(response.url).content.decode()
+    assert 'id="count-created">1<' in page and "confirm-import" in page
+    client.post(reverse("projects:import_confirm", args=[batch.pk]))
+    project = Project.objects.get(name="页面导入项目")
+    assert project.region == county_staff.region  # a county's sheet may leave the region out
+    download = client.get(reverse("projects:import_file", args=[batch.pk]))
+    assert b"".join(download.streaming_content) == data
+    batch.refresh_from_db()
+    assert len(batch.sha256) == 64 and batch.uploaded_by == county_staff
+
+
+def test_template_headers_follow_the_language(client, county_staff):
+    client.force_login(county_staff)
+    import io
+
+    from investrack.core.excel import Sheet
+
+    for language, header in (
+        ("zh-hans", "总投资（万元）"),
+        ("en", "Total investment (10,000 yuan)"),
+    ):
+        client.post(reverse("set_language"), {"language": language})
+        data = client.get(reverse("projects:import_template", args=["projects"])).content
+        sheet = Sheet(io.BytesIO(data), "t.xlsx", imports.PROJECT_COLUMNS)
+        assert sheet.headers["total_investment"] == header
+
+
+def test_progress_import_never_overwrites_a_reported_month(make_xlsx, make_project, county_staff):
+    project = make_project(code="LC-P", stage=Stage.STARTED,
+                           dates={Stage.SIGNED: days_ago(200), Stage.STARTED: days_ago(150)})  # fmt: skip
+    month = days_ago(40).replace(day=1)
+    services.progress_report_submit(actor=county_staff, project=project, period=month,
+                                    investment_completed=Decimal("5000000"),
+                                    construction_progress=20)  # fmt: skip
+    later = days_ago(5).replace(day=1)
+    rows = [["项目代码", "月份", "本月完成投资（万元）", "形象进度(%)"],
+            ["LC-P", f"{month.year}年{month.month}月", 500, 20],
+            ["LC-P", f"{later:%Y-%m}", 800, 35]]  # fmt: skip
+    batch = preview(county_staff, make_xlsx(rows), kind="progress")
+    assert (batch.created, batch.unchanged, batch.error_count) == (1, 1, 0)
+    confirm(county_staff, batch)
+    assert project.progress_reports.get(period=later).investment_completed == Decimal("8000000")
+    rows[1][2] = 600
+    refused = preview(county_staff, make_xlsx(rows), kind="progress")
+    assert refused.error_count == 1 and refused.errors[0]["row"] == 2
+    assert (
+        "不会被覆盖" in refused.errors[0]["message"]
+        or "overwritten" in refused.errors[0]["message"]
+    )
+    assert ProgressReport.objects.get(
+        project=project, period=month
+    ).investment_completed == Decimal("5000000")
