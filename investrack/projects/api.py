@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Sum, Window
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
 
 from investrack.core.permissions import parks_for, regions_for
@@ -283,7 +283,7 @@ def project_create(request, payload: ProjectIn):
     project = services.project_create(
         actor=request.user, data=data, stage=stage, stage_dates=stage_dates
     )
-    return 201, selectors.project_detail(user=request.user, pk=project.pk)
+    return Status(201, selectors.project_detail(user=request.user, pk=project.pk))
 
 
 @router.get("/lists/{kind}", response=ListPage, summary="A working list, most urgent first")
@@ -379,7 +379,7 @@ def event_create(request, project_id: int, payload: EventIn):
             reason=payload.note,
             effective_date=payload.effective_date,
         )
-    return 201, _project(request, project_id)
+    return Status(201, _project(request, project_id))
 
 
 @router.get("/{int:project_id}/progress", response=list[ProgressOut], summary="Monthly progress")
@@ -404,4 +404,4 @@ def progress_create(request, project_id: int, payload: ProgressIn):
     )
     if row is None:  # pragma: no cover - just written
         raise Http404
-    return 201, row
+    return Status(201, row)

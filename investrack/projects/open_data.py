@@ -128,8 +128,9 @@ def project_release(project: Project) -> dict:
                 },
             }
         ],
-        "milestones": milestones,
     }
+    if milestones:
+        release["milestones"] = milestones
     if project.description:
         release["description"] = project.description
     if project.industry_id:

@@ -125,17 +125,21 @@ def _check_stage_dates(dates: dict[int, datetime.date], *, field: str | None = N
     Errors name ``field``, or else the date field of the stage at fault.
     """
     now = today()
+    # The latest stage first: an earlier stage without a date of its own took its date.
+    for stage in sorted(dates, reverse=True):
+        if dates[stage] > now:
+            raise ValidationError(
+                {
+                    field or STAGE_DATE_FIELD[Stage(stage)]: _(
+                        "The date of “%(stage)s” (%(date)s) is in the future."
+                    )
+                    % {"stage": Stage(stage).label, "date": dates[stage].isoformat()}
+                }
+            )
     previous_stage, previous_date = None, None
     for stage in sorted(dates):
         value = dates[stage]
         at = field or STAGE_DATE_FIELD[Stage(stage)]
-        if value > now:
-            raise ValidationError(
-                {
-                    at: _("The date of “%(stage)s” (%(date)s) is in the future.")
-                    % {"stage": Stage(stage).label, "date": value.isoformat()}
-                }
-            )
         if previous_date is not None and value < previous_date:
             raise ValidationError(
                 {

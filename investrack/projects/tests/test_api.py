@@ -1,0 +1,170 @@
+"""The REST API: same scoping, rules and filters as the pages; errors as JSON naming the field."""
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from investrack.accounts.services import api_token_create, api_token_revoke
+from investrack.conftest import days_ago
+from investrack.projects.models import Project, Stage
+
+pytestmark = pytest.mark.django_db
+
+API = "/api/v1"
+
+
+class Api:
+    """A client that sends a personal key, as another system would."""
+
+    def __init__(self, client, user):
+        _token, self.key = api_token_create(user=user, name="test")
+        self.client = client
+
+    def call(self, method, url, body=None):
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {self.key}"}
+        if body is not None:
+            kwargs.update(data=json.dumps(body, default=str), content_type="application/json")
+        response = getattr(self.client, method)(API + url, **kwargs)
+        return response.status_code, (response.json() if response.content else None)
+
+
+@pytest.fixture
+def api(client, county_staff):
+    return Api(client, county_staff)
+
+
+@pytest.fixture
+def lucheng(make_project):
+    return make_project(name="鹿城项目", stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(40)})
+
+
+def test_list_is_scoped_filtered_and_pages_by_cursor(api, make_project, other_staff, other_county):
+    for n in range(5):
+        make_project(name=f"项目{n}", total_investment=Decimal(200_000_000 if n % 2 else 5_000_000))
+    make_project(name="瑞安项目", actor=other_staff, region=other_county)
+    status, page = api.call("get", "/projects?limit=2&tier=1yi")
+    assert status == 200
+    assert [p["name"] for p in page["items"]] == ["项目3", "项目1"]
+    assert page["next_cursor"] is None
+    seen, cursor = [], ""
+    while True:
+        status, page = api.call("get", f"/projects?limit=2{'&cursor=' + cursor if cursor else ''}")
+        seen += [p["name"] for p in page["items"]]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    assert seen == [f"项目{n}" for n in range(4, -1, -1)]  # newest first, no other county
+
+
+def test_create_read_and_update_with_optimistic_concurrency(api, county):
+    status, body = api.call("post", "/projects", {
+        "name": "API项目", "code": "API-1", "region": "330302", "total_investment": "150000000",
+        "industry": "3841", "stage": 3, "signed_on": days_ago(5).isoformat(),
+    })  # fmt: skip
+    assert status == 201, body
+    assert body["stage_label"] == "签约" and body["total_investment"] == "150000000.00"
+    project_id, version = body["id"], body["version"]
+    status, body = api.call("patch", f"/projects/{project_id}", {"name": "新名字", "version": version})
+    assert status == 200 and body["name"] == "新名字"
+    status, body = api.call("patch", f"/projects/{project_id}", {"name": "又一个", "version": version})
+    assert status == 409
+    assert body["detail"][0]["field"] == "version"
+    assert Project.objects.get(pk=project_id).name == "新名字"
+
+
+def test_errors_name_the_field(api):
+    status, body = api.call("post", "/projects", {"name": "X", "code": "C", "region": "330381",
+                                                  "total_investment": "1"})  # fmt: skip
+    assert status == 422 and body["detail"][0]["field"] == "region"
+    status, body = api.call("post", "/projects", {"name": "X", "code": "C", "region": "330302",
+                                                  "total_investment": "-5"})  # fmt: skip
+    assert status == 422 and body["detail"][0]["field"] == "total_investment"
+    status, body = api.call("post", "/projects", {"name": "X", "code": "C", "region": "330302",
+                                                  "total_investment": "1", "stage": 3,
+                                                  "signed_on": "2999-01-01"})  # fmt: skip
+    assert status == 422 and body["detail"][0]["field"] == "signed_on"
+
+
+def test_stage_events_and_progress(api, lucheng):
+    url = f"/projects/{lucheng.pk}"
+    status, body = api.call("post", url + "/events", {"kind": "advance", "stage": 2,
+                                                      "effective_date": days_ago(1).isoformat()})  # fmt: skip
+    assert status == 422 and "签约" in body["detail"][0]["message"]  # no moving back
+    status, body = api.call("post", url + "/events", {"kind": "advance", "stage": 4,
+                                                      "effective_date": days_ago(20).isoformat()})  # fmt: skip
+    assert status == 201 and body["stage"] == 4
+    status, events = api.call("get", url + "/events")
+    assert [e["stage"] for e in events] == [1, 2, 3, 4]
+    month = days_ago(20).replace(day=1).isoformat()
+    status, body = api.call("post", url + "/progress", {"period": month,
+                                                        "investment_completed": "3000000.5"})  # fmt: skip
+    assert status == 201 and Decimal(body["cumulative"]) == Decimal("3000000.5")
+    status, body = api.call("post", url + "/progress", {"period": month,
+                                                        "investment_completed": "1"})  # fmt: skip
+    assert status == 422 and body["detail"][0]["field"] == "period"  # a month is never overwritten
+    status, reports = api.call("get", url + "/progress")
+    assert [Decimal(r["investment_completed"]) for r in reports] == [Decimal("3000000.5")]
+    status, body = api.call("post", url + "/events", {"kind": "stall", "note": "资金未到位"})
+    assert status == 201 and body["is_stalled"] is True
+
+
+def test_working_lists_regions_and_industries(api, make_project):
+    make_project(name="待开工", stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(9)},
+                 planned_start_date=days_ago(3))  # fmt: skip
+    status, body = api.call("get", "/projects/lists/to-start")
+    assert status == 200 and body["count"] == 1 and body["items"][0]["name"] == "待开工"
+    status, regions = api.call("get", "/regions")
+    assert [r["code"] for r in regions] == ["330302"]
+    status, industries = api.call("get", "/industries?parent=384")
+    assert "3841" in [i["code"] for i in industries]
+
+
+def test_another_county_gets_404_everywhere(client, other_staff, lucheng):
+    other = Api(client, other_staff)
+    url = f"/projects/{lucheng.pk}"
+    for method, path, body in [
+        ("get", url, None),
+        ("patch", url, {"name": "x", "version": lucheng.version}),
+        ("get", url + "/events", None),
+        ("post", url + "/events", {"kind": "stall", "note": "x"}),
+        ("get", url + "/progress", None),
+        ("post", url + "/progress", {"period": "2026-01-01", "investment_completed": "1"}),
+    ]:
+        status, _body = other.call(method, path, body)
+        assert status == 404, (method, path)
+    status, page = other.call("get", "/projects")
+    assert page["items"] == []
+    status, package = other.call("get", "/projects/oc4ids")
+    assert package["projects"] == []
+    lucheng.refresh_from_db()
+    assert lucheng.name == "鹿城项目" and not lucheng.is_stalled
+
+
+def test_a_viewer_key_reads_but_cannot_write(client, viewer, lucheng):
+    reader = Api(client, viewer)
+    assert reader.call("get", f"/projects/{lucheng.pk}")[0] == 200
+    status, body = reader.call("post", f"/projects/{lucheng.pk}/events", {"kind": "stall", "note": "x"})
+    assert status == 403 and body["detail"][0]["message"]
+
+
+def test_without_a_key_or_with_a_revoked_one_is_401(client, county_staff, lucheng):
+    assert client.get(f"{API}/projects").status_code == 401
+    token, key = api_token_create(user=county_staff, name="old")
+    api_token_revoke(user=county_staff, token_id=token.pk)
+    response = client.get(f"{API}/projects", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 401 and "detail" in response.json()
+
+
+def test_the_browser_session_works_too(client, county_staff, lucheng):
+    client.force_login(county_staff)
+    assert client.get(f"{API}/projects/{lucheng.pk}").json()["name"] == "鹿城项目"
+
+
+def test_docs_are_served_locally(client, county_staff):
+    client.force_login(county_staff)
+    page = client.get(f"{API}/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower() and "https://" not in page
+    schema = client.get(f"{API}/openapi.json").json()
+    assert "/api/v1/projects" in schema["paths"]
