@@ -36,8 +36,12 @@ test: install lint
 	bash scripts/pytest.sh
 	bash scripts/with-postgres.sh bash scripts/pytest.sh
 
+# Pages at 10⁵ (SQLite); import/export at 10⁵ beside django-import-export (SQLite);
+# the API at 10⁶ on a throwaway PostgreSQL server.
 bench: install
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.data_io
+	PGTEST_PORT=54339 bash scripts/with-postgres.sh $(BIN)/python -m bench.api_pg
 
 messages: install
 	cd investrack && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete

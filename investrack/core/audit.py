@@ -27,6 +27,9 @@ def _plain(value):
     return str(value)
 
 
+plain = _plain
+
+
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
     """The current values of ``fields`` (many-to-many included), for a later diff."""
     values = {}

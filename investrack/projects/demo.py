@@ -338,11 +338,17 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                 )
                 + datetime.timedelta(days=rng.randint(60, 240)),
             }
-            planned["planned_completion_date"] = dates.get(
-                Stage.STARTED, planned["planned_start_date"]
+            # Each plan follows the previous one, as the services require.
+            planned["planned_start_date"] = max(
+                planned["planned_start_date"], planned["planned_sign_date"]
+            )
+            planned["planned_completion_date"] = max(
+                dates.get(Stage.STARTED, planned["planned_start_date"]),
+                planned["planned_start_date"],
             ) + datetime.timedelta(days=rng.randint(360, 720))
-            planned["planned_production_date"] = dates.get(
-                Stage.COMPLETED, planned["planned_completion_date"]
+            planned["planned_production_date"] = max(
+                dates.get(Stage.COMPLETED, planned["planned_completion_date"]),
+                planned["planned_completion_date"],
             ) + datetime.timedelta(days=rng.randint(30, 120))
             dropped = stage < Stage.PRODUCTION and rng.random() < 0.04
             stalled = not dropped and Stage.SIGNED <= stage <= Stage.STARTED and rng.random() < 0.08

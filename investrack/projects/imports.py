@@ -234,7 +234,7 @@ def _read_project_row(sheet: Sheet, row, lookups: _Lookups, plan: Plan) -> dict 
             continue
         raw = row.values.get(column.key)
         if raw is None:
-            values[column.key] = None
+            values[column.key] = "" if column.kind == "text" else None
             continue
         try:
             if column.kind == "amount":
@@ -309,7 +309,9 @@ def _read_project_row(sheet: Sheet, row, lookups: _Lookups, plan: Plan) -> dict 
         values["category"] = category
     elif "category" in values:
         values.pop("category")
-    if values.get("industry"):
+    if "industry" in values and not values["industry"]:
+        values["industry"] = None
+    elif values.get("industry"):
         industry = lookups.industry(values["industry"])
         if industry is None:
             fail(

@@ -12,12 +12,13 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investrack.core import audit
+from investrack.core.bulk import insert_rows
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import regions_for, require_editor, user_may_place
 from investrack.projects.models import (
@@ -59,6 +60,9 @@ EDITABLE_FIELDS = [
     "lead_department",
 ]
 M2M_FIELDS = ["tags", "linked_leaders"]
+FOREIGN_KEYS = {
+    f.name for f in Project._meta.concrete_fields if f.is_relation and f.name in EDITABLE_FIELDS
+}
 AUDITED_FIELDS = EDITABLE_FIELDS + M2M_FIELDS
 
 
@@ -275,96 +279,107 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
 
 
 @transaction.atomic
-def project_create_many(
-    *, actor, rows: list[dict], action: str = AuditEntry.Action.CREATE, batch_size: int = 1000
-) -> int:
+def project_create_many(*, actor, rows: list[dict], action: str = AuditEntry.Action.CREATE) -> int:
     """Create many projects at once (an import), with the rules of :func:`project_create`.
 
     Each row holds the project's fields (``investor`` as a name), ``stage`` and the dates of
     the stages reached (``signed_on`` …). Every project gets its stage events and its audit
-    entry; the rows are inserted in batches.
+    entry. Rows go to the database with one prepared INSERT per table.
     """
     require_editor(actor)
     if not rows:
         return 0
     allowed_regions = set(regions_for(actor).values_list("pk", flat=True))
-    now = today()
+    now, moment = today(), timezone.now()
     investors = _investors_by_name({row.get("investor") or "" for row in rows})
-    taken = set()
     given_codes = [row["code"] for row in rows if row.get("code")]
     for start in range(0, len(given_codes), 500):
-        clash = Project.objects.filter(code__in=given_codes[start : start + 500]).values_list(
-            "code", flat=True
-        )
-        for code in clash:
+        clash = Project.objects.filter(code__in=given_codes[start : start + 500])
+        for code in clash.values_list("code", flat=True)[:1]:
             raise ValidationError(
                 {"code": _("The code %(code)s is already used.") % {"code": code}}
             )
-    taken.update(given_codes)
-    created = 0
-    for start in range(0, len(rows), batch_size):
-        projects, stage_dates = [], []
-        for row in rows[start : start + batch_size]:
-            region, park = row.get("region"), row.get("park")
-            if region is None or region.pk not in allowed_regions:
-                raise PermissionDenied(_("This region or park is outside your jurisdiction."))
-            if actor.park_id and (park is None or park.pk != actor.park_id):
-                raise PermissionDenied(_("This region or park is outside your jurisdiction."))
-            if park is not None and park.region_id != region.pk:
-                raise ValidationError(
-                    {
-                        "park": _("The park %(park)s is not in %(region)s.")
-                        % {"park": park, "region": region}
-                    }
-                )
-            check_planned_dates(row)
-            stage = Stage(int(row.get("stage") or Stage.LEAD))
-            given = {
-                s: row.get(f) for s, f in STAGE_DATE_FIELD.items() if s <= stage and row.get(f)
-            }
-            dates = _fill_skipped(
-                from_stage=Stage.LEAD,
-                to_stage=stage,
-                effective_date=given.get(stage, now),
-                given=given,
+    taken = set(given_codes)
+    projects, stage_dates, audited = [], [], []
+    for row in rows:
+        region, park = row.get("region"), row.get("park")
+        if region is None or region.pk not in allowed_regions:
+            raise PermissionDenied(_("This region or park is outside your jurisdiction."))
+        if actor.park_id and (park is None or park.pk != actor.park_id):
+            raise PermissionDenied(_("This region or park is outside your jurisdiction."))
+        if park is not None and park.region_id != region.pk:
+            raise ValidationError(
+                {
+                    "park": _("The park %(park)s is not in %(region)s.")
+                    % {"park": park, "region": region}
+                }
             )
-            _check_stage_dates(dates)
-            data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
-            data["investor"] = investors.get(row.get("investor") or "")
-            data["code"] = row.get("code") or _new_project_code(region, now.year, taken)
-            project = Project(**data, created_by=actor, stage=stage, stage_since=dates[stage])
-            for s, d in dates.items():
-                setattr(project, STAGE_DATE_FIELD[Stage(s)], d)
-            projects.append(project)
-            stage_dates.append(dates)
-        Project.objects.bulk_create(projects)
-        StageEvent.objects.bulk_create(
-            [
-                StageEvent(
-                    project=project,
-                    kind=StageEvent.Kind.ADVANCE,
-                    stage=s,
-                    effective_date=d,
-                    recorded_by=actor,
-                )
-                for project, dates in zip(projects, stage_dates, strict=True)
-                for s, d in sorted(dates.items())
-            ]
+        check_planned_dates(row)
+        stage = Stage(int(row.get("stage") or Stage.LEAD))
+        given = {s: row.get(f) for s, f in STAGE_DATE_FIELD.items() if s <= stage and row.get(f)}
+        dates = _fill_skipped(
+            from_stage=Stage.LEAD, to_stage=stage, effective_date=given.get(stage, now), given=given
         )
-        AuditEntry.objects.bulk_create(
-            [
-                AuditEntry(
-                    table=Project._meta.label_lower,
-                    object_id=project.pk,
-                    action=action,
-                    actor=actor,
-                    changes=audit.diff({}, audit.snapshot(project, EDITABLE_FIELDS)),
-                )
-                for project in projects
-            ]
+        _check_stage_dates(dates)
+        data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
+        data["investor"] = investors.get(row.get("investor") or "")
+        data["code"] = row.get("code") or _new_project_code(region, now.year, taken)
+        for key in ("description", "national_code", "source_channel", "phase_label"):
+            data[key] = data.get(key) or ""
+        audited.append({k: [None, audit.plain(v)] for k, v in data.items() if v not in (None, "")})
+        values = {
+            (f"{k}_id" if isinstance(v, models.Model) or k in FOREIGN_KEYS else k): (
+                v.pk if isinstance(v, models.Model) else v
+            )
+            for k, v in data.items()
+        }
+        values.update(
+            created_by_id=actor.pk,
+            stage=stage,
+            stage_since=dates[stage],
+            created_at=moment,
+            updated_at=moment,
+            **{STAGE_DATE_FIELD[Stage(s)]: d for s, d in dates.items()},
         )
-        created += len(projects)
-    return created
+        projects.append(values)
+        stage_dates.append(dates)
+    insert_rows(Project, projects)
+    codes = [p["code"] for p in projects]
+    ids = {}
+    for start in range(0, len(codes), 500):
+        ids.update(
+            Project.objects.filter(code__in=codes[start : start + 500]).values_list("code", "id")
+        )
+    insert_rows(
+        StageEvent,
+        (
+            {
+                "project_id": ids[values["code"]],
+                "kind": StageEvent.Kind.ADVANCE,
+                "stage": int(s),
+                "effective_date": d,
+                "recorded_by_id": actor.pk,
+                "recorded_at": moment,
+            }
+            for values, dates in zip(projects, stage_dates, strict=True)
+            for s, d in sorted(dates.items())
+        ),
+    )
+    insert_rows(
+        AuditEntry,
+        (
+            {
+                "table": Project._meta.label_lower,
+                "object_id": ids[values["code"]],
+                "action": action,
+                "actor_id": actor.pk if actor.pk else None,
+                "at": moment,
+                "changes": changes,
+            }
+            for values, changes in zip(projects, audited, strict=True)
+        ),
+    )
+    return len(projects)
 
 
 @transaction.atomic

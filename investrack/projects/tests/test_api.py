@@ -65,9 +65,13 @@ def test_create_read_and_update_with_optimistic_concurrency(api, county):
     assert status == 201, body
     assert body["stage_label"] == "签约" and body["total_investment"] == "150000000.00"
     project_id, version = body["id"], body["version"]
-    status, body = api.call("patch", f"/projects/{project_id}", {"name": "新名字", "version": version})
+    status, body = api.call(
+        "patch", f"/projects/{project_id}", {"name": "新名字", "version": version}
+    )
     assert status == 200 and body["name"] == "新名字"
-    status, body = api.call("patch", f"/projects/{project_id}", {"name": "又一个", "version": version})
+    status, body = api.call(
+        "patch", f"/projects/{project_id}", {"name": "又一个", "version": version}
+    )
     assert status == 409
     assert body["detail"][0]["field"] == "version"
     assert Project.objects.get(pk=project_id).name == "新名字"
@@ -144,7 +148,9 @@ def test_another_county_gets_404_everywhere(client, other_staff, lucheng):
 def test_a_viewer_key_reads_but_cannot_write(client, viewer, lucheng):
     reader = Api(client, viewer)
     assert reader.call("get", f"/projects/{lucheng.pk}")[0] == 200
-    status, body = reader.call("post", f"/projects/{lucheng.pk}/events", {"kind": "stall", "note": "x"})
+    status, body = reader.call(
+        "post", f"/projects/{lucheng.pk}/events", {"kind": "stall", "note": "x"}
+    )
     assert status == 403 and body["detail"][0]["message"]
 
 

@@ -98,10 +98,14 @@ def test_progress_export_has_the_running_total(client, county_staff, projects):
     assert rows[-1][0] == "合计（2个）" and rows[-1][4] == 750.00005
 
 
-@pytest.mark.parametrize(("kind", "fmt"), [(k, f) for k in ("projects", "progress") for f in ("xlsx", "csv")])
+@pytest.mark.parametrize(
+    ("kind", "fmt"), [(k, f) for k in ("projects", "progress") for f in ("xlsx", "csv")]
+)
 def test_what_you_export_imports_back_unchanged(client, county_staff, projects, kind, fmt):
     client.force_login(county_staff)
-    url = reverse("projects:export" if kind == "projects" else "projects:progress_export", args=[fmt])
+    url = reverse(
+        "projects:export" if kind == "projects" else "projects:progress_export", args=[fmt]
+    )
     data = get(client, url)
     before = (Project.objects.count(), StageEvent.objects.count(), AuditEntry.objects.count(),
               list(Project.objects.values().order_by("id")))  # fmt: skip

@@ -1,0 +1,91 @@
+"""`make bench`, the REST API at 10⁶ projects on PostgreSQL.
+
+The project list with two filters (a county and ≥ 1亿), first page and page 1,000 reached
+through the keyset cursor, requested through Django's full stack with a personal key.
+Prints the median and p95 of the server time. Needs DATABASE_URL to point at PostgreSQL;
+`make bench` starts a throwaway server with scripts/with-postgres.sh.
+
+    python -m bench.api_pg [--projects 1000000] [--runs 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("bench.api_pg needs DATABASE_URL=postgres://…")
+        return 2
+    os.environ.setdefault(
+        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+    )
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from investrack.accounts.models import User
+    from investrack.accounts.services import api_token_create
+    from investrack.projects.api import _encode
+    from investrack.projects.models import Project
+
+    call_command("migrate", verbosity=0)
+    have = Project.objects.count()
+    if have < args.projects:
+        started = time.perf_counter()
+        call_command(
+            "seed_demo", projects=args.projects - have, seed=2026, no_progress=True, verbosity=0
+        )
+        print(f"seeded {args.projects - have:,} projects in {time.perf_counter() - started:.0f} s")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+    city_user = User.objects.get(username="admin")
+    _token, key = api_token_create(user=city_user, name=f"bench {time.time()}")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    url = "/api/v1/projects?region=330381&tier=1yi&limit=50"
+    matching = Project.objects.filter(
+        region__code="330381", total_investment__gte=100_000_000, dropped_on__isnull=True
+    )
+    total = matching.count()
+    # The cursor a client holds after reading 999 pages: the last id of page 999.
+    last_of_999 = matching.order_by("-id").values_list("id", flat=True)[999 * 50 - 1]
+    pages = [("first page", url), ("page 1,000 (cursor)", f"{url}&cursor={_encode(last_of_999)}")]
+    print(
+        f"\ninvestrack bench — API list, region 330381 + ≥1亿 ({total:,} matching) of "
+        f"{Project.objects.count():,} projects on PostgreSQL, {args.runs} runs (goal: p95 < 50 ms)\n"
+    )
+    print(f"{'request':<28}{'median ms':>10}{'p95 ms':>10}")
+    for label, path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, response.content[:300]
+        assert len(response.json()["items"]) == 50
+        times = []
+        for _ in range(args.runs):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+        print(f"{label:<28}{statistics.median(times):>10.1f}{p95:>10.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
