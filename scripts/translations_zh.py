@@ -545,6 +545,7 @@ ZH.update(
         "Imports": "导入记录",
         "Uploaded": "上传时间",
         "Monthly progress (.xlsx)": "月度进度（.xlsx）",
+        "Open data (OC4IDS)": "开放数据（OC4IDS）",
     }
 )
 ZH_PLURAL = {

@@ -18,7 +18,15 @@ def _adapter(field: models.Field):
     ops = connection.ops
     kind = field.get_internal_type()
     if kind == "DateTimeField":
-        return ops.adapt_datetimefield_value
+        # An import stamps every row with the same moment: adapt it once.
+        last = [None, None]
+
+        def adapt_datetime(value):
+            if value is not last[0]:
+                last[0], last[1] = value, ops.adapt_datetimefield_value(value)
+            return last[1]
+
+        return adapt_datetime
     if kind == "DateField":
         return ops.adapt_datefield_value
     if kind == "JSONField":

@@ -346,17 +346,40 @@ class PrintedSheet:
             self.sheet.write_string(2, index, column.header, self.formats["header"])
         self.sheet.freeze_panes(3, 0)
         self.row = 3
+        self._writers = [self._cell_writer(column.kind) for column in columns]
+
+    def _cell_writer(self, kind: str):
+        sheet, text_format = self.sheet, self.formats["text"]
+        if kind in ("number", "integer"):
+            number_format = self.formats[kind]
+
+            def write(row, col, value):
+                if isinstance(value, int | float | Decimal):
+                    sheet.write_number(row, col, float(value), number_format)
+                else:
+                    sheet.write_string(row, col, str(value), text_format)
+
+        elif kind == "date":
+            date_format = self.formats["date"]
+
+            def write(row, col, value):
+                if hasattr(value, "year"):
+                    sheet.write_datetime(row, col, value, date_format)
+                else:
+                    sheet.write_string(row, col, str(value), text_format)
+
+        else:
+
+            def write(row, col, value):
+                sheet.write_string(row, col, str(value), text_format)
+
+        return write
 
     def write(self, values: list) -> None:
-        for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
-            if value is None or value == "":
-                continue
-            if column.kind in ("number", "integer") and isinstance(value, int | float | Decimal):
-                self.sheet.write_number(self.row, index, float(value), self.formats[column.kind])
-            elif column.kind == "date" and hasattr(value, "year"):
-                self.sheet.write_datetime(self.row, index, value, self.formats["date"])
-            else:
-                self.sheet.write_string(self.row, index, str(value), self.formats["text"])
+        row = self.row
+        for col, (write, value) in enumerate(zip(self._writers, values, strict=True)):
+            if value is not None and value != "":
+                write(row, col, value)
         self.row += 1
 
     def write_total(self, label: str, totals: dict[int, Decimal | None]) -> None:

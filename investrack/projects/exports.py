@@ -56,30 +56,44 @@ def jurisdiction_name(user) -> str:
     return _("all regions")
 
 
-def _project_value(project, key: str):
-    if key == "foreign_investment":
+# What each exported column reads from the database, and how its cell is written.
+_SOURCE_COLUMNS = {
+    "investor": ("investor__name",),
+    "industry": ("industry__code", "industry__name"),
+    "region": ("region__name",),
+    "park": ("park__name",),
+    "foreign_investment": ("foreign_investment", "foreign_currency"),
+}
+
+
+def _cell_converters():
+    """For each exported key: the database columns it needs and a function of their values."""
+    category_labels = {value: str(label) for value, label in Category.choices}
+    stage_labels = {value: str(label) for value, label in Stage.choices}
+
+    def foreign(amount, currency):
         # A foreign currency stays in the cell as written (3000万美元), so it imports back.
-        value = to_wan(project.foreign_investment)
-        if value is None or project.foreign_currency == "CNY":
+        value = to_wan(amount)
+        if value is None or currency == "CNY":
             return value
-        return (
-            f"{value:f}万{CURRENCY_NAMES.get(project.foreign_currency, project.foreign_currency)}"
-        )
-    if key in ("total_investment", "expected_annual_output", "expected_annual_tax"):
-        return to_wan(getattr(project, key))
-    if key == "land_area":
-        return project.land_area.normalize() if project.land_area is not None else None
-    if key == "investor":
-        return project.investor.name if project.investor_id else None
-    if key == "industry":
-        return f"{project.industry.code} {project.industry.name}" if project.industry_id else None
-    if key in ("region", "park"):
-        return getattr(project, key).name if getattr(project, f"{key}_id") else None
-    if key == "category":
-        return str(Category(project.category).label)
-    if key == "stage":
-        return str(Stage(project.stage).label)
-    return getattr(project, key)
+        return f"{value:f}万{CURRENCY_NAMES.get(currency, currency)}"
+
+    def industry(code, name):
+        return f"{code} {name}" if code else None
+
+    converters = {
+        "foreign_investment": foreign,
+        "industry": industry,
+        "total_investment": to_wan,
+        "expected_annual_output": to_wan,
+        "expected_annual_tax": to_wan,
+        "land_area": lambda v: v.normalize() if v is not None else None,
+        "category": category_labels.get,
+        "stage": stage_labels.get,
+    }
+    return [
+        (_SOURCE_COLUMNS.get(key, (key,)), converters.get(key)) for key in EXPORTED_PROJECT_KEYS
+    ]
 
 
 class ProjectTable:
@@ -101,19 +115,33 @@ class ProjectTable:
         if overdue_field:
             self.columns.append(OutColumn(_("Days overdue"), "integer"))
         self.keys = ["_no", *EXPORTED_PROJECT_KEYS] + (["_overdue"] if overdue_field else [])
+        self.converters = _cell_converters()
 
-    def values(self, number: int, project, today: datetime.date) -> list:
-        row = [number] + [_project_value(project, key) for key in EXPORTED_PROJECT_KEYS]
-        if self.overdue_field:
-            planned = getattr(project, self.overdue_field)
-            row.append(max((today - planned).days, 0) if planned else None)
-        return row
+    def source_columns(self) -> list[str]:
+        columns = [c for sources, _convert in self.converters for c in sources]
+        return columns + ([self.overdue_field] if self.overdue_field else [])
 
-
-def _project_rows(queryset) -> Iterator:
-    return queryset.select_related("region", "park", "industry", "investor").iterator(
-        chunk_size=2000
-    )
+    def rows(self, queryset, today: datetime.date) -> Iterator[list]:
+        """The cells of each project, numbered, read as plain values (no model instances)."""
+        plan = []
+        position = 0
+        for sources, convert in self.converters:
+            plan.append((position, len(sources), convert))
+            position += len(sources)
+        values = queryset.values_list(*self.source_columns()).iterator(chunk_size=2000)
+        for number, record in enumerate(values, start=1):
+            row = [number]
+            for at, width, convert in plan:
+                if convert is None:
+                    row.append(record[at])
+                elif width == 1:
+                    row.append(convert(record[at]))
+                else:
+                    row.append(convert(*record[at : at + width]))
+            if self.overdue_field:
+                planned = record[-1]
+                row.append(max((today - planned).days, 0) if planned else None)
+            yield row
 
 
 def _totals(queryset, table: ProjectTable) -> tuple[int, dict[int, Decimal]]:
@@ -141,8 +169,8 @@ def projects_xlsx(*, user, queryset, title: str, overdue_field: str | None = Non
         % {"jurisdiction": jurisdiction_name(user), "date": format_date(today), "count": count},
         columns=table.columns,
     )
-    for number, project in enumerate(_project_rows(queryset), start=1):
-        sheet.write(table.values(number, project, today))
+    for row in table.rows(queryset, today):
+        sheet.write(row)
     sheet.write_total(_("Total (%(count)s)") % {"count": count}, totals)
     sheet.close()
     output.seek(0)
@@ -170,8 +198,8 @@ def projects_csv(*, queryset, overdue_field: str | None = None) -> Iterator[str]
     today = timezone.localdate()
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([c.header for c in table.columns])
-    for number, project in enumerate(_project_rows(queryset), start=1):
-        yield writer.writerow([_csv_value(v) for v in table.values(number, project, today)])
+    for row in table.rows(queryset, today):
+        yield writer.writerow([_csv_value(v) for v in row])
 
 
 # --- monthly progress ---------------------------------------------------------------------

@@ -511,6 +511,7 @@ def plan_projects(sheet: Sheet, *, user) -> Plan:
                 )
                 continue
             names_seen[key] = row.number
+        row.values = {}  # the raw cells are no longer needed: keep memory for the parsed rows
         rows.append((row, values))
     by_code, by_name, hidden = _existing(user, rows)
     for row, values in rows:
@@ -704,6 +705,7 @@ def plan_progress(sheet: Sheet, *, user) -> Plan:
             )
             continue
         seen[key] = row.number
+        row.values = {}  # the raw cells are no longer needed: keep memory for the parsed rows
         rows.append((row, values))
     by_code, _by_name, hidden = _existing(user, rows)
     reported = {}

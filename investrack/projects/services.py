@@ -279,7 +279,9 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
 
 
 @transaction.atomic
-def project_create_many(*, actor, rows: list[dict], action: str = AuditEntry.Action.CREATE) -> int:
+def project_create_many(
+    *, actor, rows: list[dict], action: str = AuditEntry.Action.CREATE, chunk: int = 2000
+) -> int:
     """Create many projects at once (an import), with the rules of :func:`project_create`.
 
     Each row holds the project's fields (``investor`` as a name), ``stage`` and the dates of
@@ -300,6 +302,22 @@ def project_create_many(*, actor, rows: list[dict], action: str = AuditEntry.Act
                 {"code": _("The code %(code)s is already used.") % {"code": code}}
             )
     taken = set(given_codes)
+    created = 0
+    for start in range(0, len(rows), chunk):
+        created += _create_chunk(
+            actor,
+            rows[start : start + chunk],
+            allowed_regions,
+            investors,
+            taken,
+            now,
+            moment,
+            action,
+        )
+    return created
+
+
+def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, action) -> int:
     projects, stage_dates, audited = [], [], []
     for row in rows:
         region, park = row.get("region"), row.get("park")
