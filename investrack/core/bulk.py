@@ -41,8 +41,8 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> int:
     by a unique column afterwards.
     """
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {f.attname: f.get_default() for f in fields}
-    adapters = [(f.attname, _adapter(f)) for f in fields]
+    columns = [(f.attname, f.get_default()) for f in fields]
+    adapted = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
         connection.ops.quote_name(model._meta.db_table),
         ", ".join(connection.ops.quote_name(f.column) for f in fields),
@@ -52,10 +52,10 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> int:
     batch: list[tuple] = []
     with connection.cursor() as cursor:
         for row in rows:
-            values = []
-            for name, adapt in adapters:
-                value = row.get(name, defaults[name])
-                values.append(adapt(value) if adapt and value is not None else value)
+            values = [row.get(name, default) for name, default in columns]
+            for i, adapt in adapted:
+                if values[i] is not None:
+                    values[i] = adapt(values[i])
             batch.append(tuple(values))
             if len(batch) >= CHUNK:
                 cursor.executemany(sql, batch)

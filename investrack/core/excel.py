@@ -100,11 +100,13 @@ _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|累计|total|subtotal|gr
 _NOTE_ROW = re.compile(r"^(注|说明|备注|填表说明|note|notes)[:：0-9一二三.、]", re.I)
 
 
+_HALF_WIDTH = str.maketrans("（）：，／", "():,/")
+_SPACES = re.compile(r"[\s*＊]+")
+
+
 def normalise(text) -> str:
     """A header as compared: no spaces, line breaks or required-field stars; half-width."""
-    text = str(text or "")
-    text = text.translate(str.maketrans("（）：，／", "():,/"))
-    return re.sub(r"[\s*＊]+", "", text).lower()
+    return _SPACES.sub("", str(text or "").translate(_HALF_WIDTH)).lower()
 
 
 def split_unit(header: str) -> tuple[str, str]:
@@ -265,21 +267,34 @@ class Sheet:
 
     def __iter__(self) -> Iterator[SheetRow]:
         number = self._first_number + self._data_start - 1
+        positions = list(self.positions.items())
         for raw in _chain(self._head[self._data_start :], self._rows):
             number += 1
-            if all(_is_blank(v) for v in raw):
+            # The first few filled cells tell a blank row, a note or a total from data.
+            texts = []
+            for value in raw:
+                if value is None or value == "" or (isinstance(value, str) and not value.strip()):
+                    continue
+                texts.append(str(value).strip())
+                if len(texts) == 3:
+                    break
+            if not texts:
                 continue
-            texts = [_cell_text(v) for v in raw if not _is_blank(v)]
-            first = normalise(texts[0])
-            if _NOTE_ROW.match(first) or any(_TOTAL_ROW.match(normalise(t)) for t in texts[:3]):
+            if _NOTE_ROW.match(normalise(texts[0])) or any(
+                _TOTAL_ROW.match(normalise(t)) for t in texts
+            ):
                 continue
-            values = {
-                key: (None if index >= len(raw) or _is_blank(raw[index]) else raw[index])
-                for key, index in self.positions.items()
-            }
-            if all(v is None for v in values.values()):
-                continue
-            yield SheetRow(number=number, values=values)
+            width = len(raw)
+            values = {}
+            filled = False
+            for key, index in positions:
+                value = raw[index] if index < width else None
+                if value == "" or (isinstance(value, str) and not value.strip()):
+                    value = None
+                values[key] = value
+                filled = filled or value is not None
+            if filled:
+                yield SheetRow(number=number, values=values)
 
 
 def _chain(first: list, rest: Iterator) -> Iterator:
