@@ -124,3 +124,15 @@ def test_another_county_exports_only_its_own(client, other_staff, projects):
     assert [r[2] for r in rows[3:-1]] == ["瑞安的项目"]
     progress = rows_of(get(client, reverse("projects:progress_export", args=["xlsx"])))
     assert progress[3][0] == "合计（0个）"
+
+
+def test_export_links_follow_the_filters_after_in_page_filtering(client, county_staff, projects):
+    client.force_login(county_staff)
+    fragment = client.get(
+        reverse("projects:list") + "?tier=10yi", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert reverse("projects:export", args=["xlsx"]) + "?tier=10yi" in fragment
+    fragment = client.get(
+        reverse("projects:work_list", args=["to-start"]) + "?tier=1yi", HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert reverse("projects:work_list_export", args=["to-start", "csv"]) + "?tier=1yi" in fragment
