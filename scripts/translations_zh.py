@@ -546,6 +546,7 @@ ZH.update(
         "Uploaded": "上传时间",
         "Monthly progress (.xlsx)": "月度进度（.xlsx）",
         "Open data (OC4IDS)": "开放数据（OC4IDS）",
+        "Revoke the selected keys": "吊销所选密钥",
     }
 )
 ZH_PLURAL = {

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from investrack.projects.models import Investor, Tag
+from investrack.projects.models import ImportBatch, Investor, Tag
 
 
 @admin.register(Tag)
@@ -13,3 +13,23 @@ class InvestorAdmin(admin.ModelAdmin):
     list_display = ["name", "parent_group", "origin"]
     list_filter = ["origin"]
     search_fields = ["name", "parent_group"]
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    """The record of every upload: read-only, as history is."""
+
+    list_display = ["uploaded_at", "original_name", "kind", "uploaded_by", "status", "rows",
+                    "created", "updated", "unchanged", "error_count"]  # fmt: skip
+    list_filter = ["kind", "status"]
+    search_fields = ["original_name", "sha256", "uploaded_by__username"]
+    date_hierarchy = "uploaded_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

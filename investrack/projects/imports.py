@@ -611,11 +611,14 @@ def _before_value(project: Project, key: str):
 
 
 def _write_projects(plan: Plan, *, user) -> None:
-    services.project_create_many(
-        actor=user,
-        rows=[values for _number, values in plan.creates],
-        action=AuditEntry.Action.IMPORT,
-    )
+    try:
+        services.project_create_many(
+            actor=user,
+            rows=[values for _number, values in plan.creates],
+            action=AuditEntry.Action.IMPORT,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        raise _RowFailed(0, _message(exc)) from exc
     for number, project, changed, advance in plan.updates:
         try:
             data = dict(changed)
