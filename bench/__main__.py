@@ -8,7 +8,6 @@ and the median and p95 of the server time are printed with the number of queries
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -25,18 +24,10 @@ def main() -> int:
     args = parser.parse_args()
 
     db = ROOT / f"bench-{args.projects}.sqlite3"
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{db}")
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
     sys.path.insert(0, str(ROOT))
+    from bench.setup import django_setup
 
-    import django
-
-    django.setup()
+    django_setup(database_url=f"sqlite:///{db}")
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection, reset_queries

@@ -28,16 +28,10 @@ def main() -> int:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("bench.api_pg needs DATABASE_URL=postgres://…")
         return 2
-    os.environ.setdefault(
-        "SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-    )
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver"
     sys.path.insert(0, str(ROOT))
-    import django
+    from bench.setup import django_setup
 
-    django.setup()
+    django_setup()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

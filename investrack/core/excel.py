@@ -97,6 +97,8 @@ _UNIT_IN_HEADER = re.compile(
 )
 _SLASH_UNIT = re.compile(r"^(?P<base>.+?)[/／](?P<unit>[^/／]+)$")
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|累计|total|subtotal|grandtotal)", re.I)
+_TOTAL_START = set("合总小共累tTsSgG")
+_NOTE_START = set("注说备填nN")
 _NOTE_ROW = re.compile(r"^(注|说明|备注|填表说明|note|notes)[:：0-9一二三.、]", re.I)
 
 
@@ -280,8 +282,8 @@ class Sheet:
                     break
             if not texts:
                 continue
-            if _NOTE_ROW.match(normalise(texts[0])) or any(
-                _TOTAL_ROW.match(normalise(t)) for t in texts
+            if (texts[0][:1] in _NOTE_START and _NOTE_ROW.match(normalise(texts[0]))) or any(
+                t[:1] in _TOTAL_START and _TOTAL_ROW.match(normalise(t)) for t in texts
             ):
                 continue
             width = len(raw)

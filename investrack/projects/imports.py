@@ -196,9 +196,14 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+CENT = Decimal("0.01")
+TOO_LARGE = Decimal("1e16")
+
+
 def _amount(value, unit, *, currency_allowed=False):
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        number = Decimal(str(value))
+    kind = type(value)
+    if kind is float or kind is int or kind is Decimal:
+        number = Decimal(repr(value)) if kind is float else Decimal(value)
         if not number.is_finite():
             raise UnitError(_("“%(value)s” is not an amount.") % {"value": value})
         if number < 0:
@@ -208,8 +213,8 @@ def _amount(value, unit, *, currency_allowed=False):
         money = parse_amount(str(value), default_unit=unit.multiplier)
         amount = money.amount
         currency = money.currency if money.currency != "CNY" else unit.currency
-    amount = amount.quantize(Decimal("0.01"))
-    if amount >= Decimal("1e16"):
+    amount = amount.quantize(CENT)
+    if amount >= TOO_LARGE:
         raise UnitError(_("This amount is too large to be real."))
     if currency != "CNY" and not currency_allowed:
         raise UnitError(
@@ -219,43 +224,47 @@ def _amount(value, unit, *, currency_allowed=False):
     return amount, currency
 
 
-def _read_project_row(sheet: Sheet, row, lookups: _Lookups, plan: Plan) -> dict | None:
+def _present_columns(sheet: Sheet) -> list[tuple[str, str, object]]:
+    """(key, kind, unit) of the columns the sheet has, in the importer's order."""
+    return [
+        (c.key, c.kind, sheet.units.get(c.key)) for c in sheet.columns if c.key in sheet.positions
+    ]
+
+
+def _read_project_row(
+    sheet: Sheet, row, lookups: _Lookups, plan: Plan, columns=None, today=None
+) -> dict | None:
     """The row's values as the services take them, or None after recording its errors."""
     values, ok = {}, True
-    today = timezone.localdate()
+    today = today or timezone.localdate()
 
     def fail(key, message):
         nonlocal ok
         ok = False
         plan.error(row.number, sheet.header_of(key), message)
 
-    for column in sheet.columns:
-        if column.key not in sheet.positions:
-            continue
-        raw = row.values.get(column.key)
+    cells = row.values
+    for key, kind, unit in columns or _present_columns(sheet):
+        raw = cells.get(key)
         if raw is None:
-            values[column.key] = "" if column.kind == "text" else None
+            values[key] = "" if kind == "text" else None
             continue
         try:
-            if column.kind == "amount":
-                amount, currency = _amount(
-                    raw,
-                    sheet.units[column.key],
-                    currency_allowed=column.key == "foreign_investment",
-                )
-                values[column.key] = amount
-                if column.key == "foreign_investment":
+            if kind == "text":
+                values[key] = _text(raw)
+            elif kind == "date":
+                values[key] = parse_date(raw)
+            elif kind == "amount":
+                amount, currency = _amount(raw, unit, currency_allowed=key == "foreign_investment")
+                values[key] = amount
+                if key == "foreign_investment":
                     values["foreign_currency"] = currency
-            elif column.kind == "area":
+            else:  # area
                 if isinstance(raw, int | float) and not isinstance(raw, bool):
-                    raw = Decimal(str(raw)) * sheet.units[column.key].multiplier
-                values[column.key] = parse_area(raw)
-            elif column.kind == "date":
-                values[column.key] = parse_date(raw)
-            else:
-                values[column.key] = _text(raw)
+                    raw = Decimal(repr(raw)) * unit.multiplier
+                values[key] = parse_area(raw)
         except UnitError as exc:
-            fail(column.key, exc)
+            fail(key, exc)
     if not ok:
         return None
     if not values.get("name"):
@@ -484,9 +493,10 @@ def plan_projects(sheet: Sheet, *, user) -> Plan:
     rows = []
     codes_seen: dict[str, int] = {}
     names_seen: dict[tuple, int] = {}
+    columns, today = _present_columns(sheet), timezone.localdate()
     for row in sheet:
         plan.rows += 1
-        values = _read_project_row(sheet, row, lookups, plan)
+        values = _read_project_row(sheet, row, lookups, plan, columns, today)
         if values is None:
             continue
         code = values.get("code")

@@ -123,12 +123,14 @@ def check_planned_dates(values: dict) -> None:
         raise ValidationError(errors)
 
 
-def _check_stage_dates(dates: dict[int, datetime.date], *, field: str | None = None) -> None:
+def _check_stage_dates(
+    dates: dict[int, datetime.date], *, field: str | None = None, now: datetime.date | None = None
+) -> None:
     """Stage dates must not lie in the future and must follow the order of the lifecycle.
 
     Errors name ``field``, or else the date field of the stage at fault.
     """
-    now = today()
+    now = now or today()
     # The latest stage first: an earlier stage without a date of its own took its date.
     for stage in sorted(dates, reverse=True):
         if dates[stage] > now:
@@ -338,7 +340,7 @@ def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, a
         dates = _fill_skipped(
             from_stage=Stage.LEAD, to_stage=stage, effective_date=given.get(stage, now), given=given
         )
-        _check_stage_dates(dates)
+        _check_stage_dates(dates, now=now)
         data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
         data["investor"] = investors.get(row.get("investor") or "")
         data["code"] = row.get("code") or _new_project_code(region, now.year, taken)

@@ -240,3 +240,15 @@ def test_progress_import_never_overwrites_a_reported_month(make_xlsx, make_proje
     assert ProgressReport.objects.get(
         project=project, period=month
     ).investment_completed == Decimal("5000000")
+
+
+def test_the_back_office_lists_imports_but_cannot_change_them(
+    make_xlsx, county_staff, city_admin, client
+):
+    batch = preview(county_staff, county_sheet(make_xlsx, []))
+    client.force_login(city_admin)
+    listing = client.get(reverse("admin:projects_importbatch_changelist")).content.decode()
+    assert batch.original_name in listing
+    assert client.get(reverse("admin:projects_importbatch_add")).status_code == 403
+    detail = client.get(reverse("admin:projects_importbatch_change", args=[batch.pk]))
+    assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()

@@ -1,0 +1,23 @@
+"""Django for a benchmark process: settings from the environment, as in production."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+
+def django_setup(*, database_url: str | None = None, replace: bool = False) -> None:
+    """Set Django up on ``database_url`` (kept if one is set already, unless ``replace``)."""
+    if database_url and (replace or "DATABASE_URL" not in os.environ):
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("SECRET_KEY", SECRET)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    os.environ.setdefault("MEDIA_ROOT", str(ROOT / "bench-media"))
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
