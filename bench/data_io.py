@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -25,19 +24,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECRET = "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 
 def _setup(db: Path):
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
-    os.environ.setdefault("SECRET_KEY", SECRET)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["ALLOWED_HOSTS"] = "testserver"
-    os.environ["MEDIA_ROOT"] = str(ROOT / "bench-media")
     sys.path.insert(0, str(ROOT))
-    import django
+    from bench.setup import django_setup
 
-    django.setup()
+    django_setup(database_url=f"sqlite:///{db}", replace=True)
     from django.utils import translation
 
     translation.activate("zh-hans")

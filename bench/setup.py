@@ -2,6 +2,7 @@
 
 import os
 import sys
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +19,8 @@ def django_setup(*, database_url: str | None = None, replace: bool = False) -> N
     os.environ["ALLOWED_HOSTS"] = "testserver"
     os.environ.setdefault("MEDIA_ROOT", str(ROOT / "bench-media"))
     sys.path.insert(0, str(ROOT))
+    # The benchmarks serve no static files: WhiteNoise's note about staticfiles/ is noise.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
     import django
 
     django.setup()

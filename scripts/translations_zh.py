@@ -547,6 +547,8 @@ ZH.update(
         "Monthly progress (.xlsx)": "月度进度（.xlsx）",
         "Open data (OC4IDS)": "开放数据（OC4IDS）",
         "Revoke the selected keys": "吊销所选密钥",
+        "columns not read": "未读取的列",
+        "Columns not read (their cells are not imported):": "未读取的列（这些列的内容不会导入）：",
     }
 )
 ZH_PLURAL = {

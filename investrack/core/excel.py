@@ -224,7 +224,7 @@ class Sheet:
                 found = self._match(labels)
                 if len(found) > best[0]:
                     best = (len(found), found, labels, r + used)
-        score, found, _labels, data_start = best
+        score, found, labels, data_start = best
         required = [c for c in self.columns if c.required]
         if score < 2 or any(c.key not in (found or {}) for c in required):
             missing = [str(c.label) for c in required if c.key not in (found or {})]
@@ -239,6 +239,9 @@ class Sheet:
         self._data_start = data_start
         self.positions = {key: index for key, (index, _label) in found.items()}
         self.headers = {key: label for key, (_index, label) in found.items()}
+        # Headers the importer does not know: shown, so that a misspelt one is not lost.
+        used = {index for index, _label in found.values()}
+        self.ignored = [label for i, label in enumerate(labels) if label and i not in used]
         self.units: dict[str, Unit] = {}
         for column in self.columns:
             if column.key not in found or column.kind not in ("amount", "area"):

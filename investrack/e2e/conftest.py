@@ -41,3 +41,20 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def reference_data(transactional_db):
+    """Regions and industries, as the data migration loads them.
+
+    A browser test runs outside a rolled-back transaction and its end empties the tables;
+    Django's serialized rollback does not always bring them back when plain and
+    transactional tests are mixed, so the reference data is reloaded if it is missing.
+    """
+    from investrack.regions.models import Industry, Region
+    from investrack.regions.reference_data import load_industries, load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not Industry.objects.exists():
+        load_industries(Industry)

@@ -96,11 +96,20 @@ PROJECT_FIELDS = [
 def _labels_in_both_languages(choices) -> dict[str, object]:
     """'签约' / 'signed' / '3' → the choice value, whatever the language of the sheet."""
     names = {}
-    for value, label in choices:
-        names[str(value).lower()] = value
+    # Not translation.override(): leaving it with no language active would deactivate
+    # translations altogether, and a command or job run after it would speak English.
+    previous = translation.get_language()
+    try:
         for language in ("zh-hans", "en"):
-            with translation.override(language):
+            translation.activate(language)
+            for value, label in choices:
+                names[str(value).lower()] = value
                 names[str(label).lower().replace(" ", "")] = value
+    finally:
+        if previous:
+            translation.activate(previous)
+        else:
+            translation.deactivate()
     return names
 
 
@@ -135,6 +144,7 @@ class Plan:
     """What a sheet would do: counts, errors and the changes of updated rows."""
 
     rows: int = 0
+    ignored_columns: list[str] = field(default_factory=list)
     creates: list = field(default_factory=list)
     updates: list = field(default_factory=list)
     unchanged: int = 0
@@ -382,10 +392,14 @@ def _shown(key: str, value) -> str:
 
 
 def _project_changes(project: Project, values: dict) -> dict:
-    """The fields whose value in the row differs from the project's."""
+    """The fields whose value in the row differs from the project's.
+
+    A blank cell says nothing: counties send partial sheets, so it never clears a value
+    (that is done on the project's form).
+    """
     changed = {}
     for key in [*PROJECT_FIELDS, "region", "park", "foreign_currency"]:
-        if key not in values:
+        if key not in values or values[key] is None or values[key] == "":
             continue
         new = values[key]
         if key == "investor":
@@ -820,7 +834,9 @@ def _plan(batch: ImportBatch, user) -> Plan:
             plan = Plan()
             plan.error(0, "", exc)
             return plan
-        return planner(sheet, user=user)
+        plan = planner(sheet, user=user)
+        plan.ignored_columns = sheet.ignored
+        return plan
 
 
 def _store_counts(batch: ImportBatch, plan: Plan) -> None:
@@ -831,6 +847,7 @@ def _store_counts(batch: ImportBatch, plan: Plan) -> None:
     batch.error_count = len(plan.errors)
     batch.errors = [e.as_dict() for e in plan.errors[:MAX_KEPT]]
     batch.changes = plan.changes[:MAX_KEPT]
+    batch.ignored_columns = plan.ignored_columns
 
 
 def import_preview(*, actor, kind: str, upload) -> ImportBatch:

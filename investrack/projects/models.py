@@ -474,6 +474,7 @@ class ImportBatch(models.Model):
     # The first errors and changes, for the preview and the record: [{row, column, message}]
     errors = models.JSONField(_("errors"), default=list, blank=True)
     changes = models.JSONField(_("changes"), default=list, blank=True)
+    ignored_columns = models.JSONField(_("columns not read"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("import")

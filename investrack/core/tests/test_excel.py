@@ -41,6 +41,7 @@ def test_header_below_a_title_with_units_synonyms_and_rows_that_are_not_data(mak
     )
     sheet, rows = read(data)
     assert sheet.header_row_number == 3
+    assert sheet.ignored == ["序号"]  # shown in the preview, not silently dropped
     assert sheet.headers["total"] == "计划总投资（亿元）"
     assert sheet.units["total"].multiplier == YI
     assert [r.number for r in rows] == [4, 6]  # the blank, 合计 and 注 rows are skipped

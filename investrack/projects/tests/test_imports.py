@@ -252,3 +252,22 @@ def test_the_back_office_lists_imports_but_cannot_change_them(
     assert client.get(reverse("admin:projects_importbatch_add")).status_code == 403
     detail = client.get(reverse("admin:projects_importbatch_change", args=[batch.pk]))
     assert detail.status_code == 200 and 'name="_save"' not in detail.content.decode()
+
+
+def test_reading_a_sheet_outside_a_request_keeps_chinese(settings):
+    from django.utils import translation
+
+    translation.deactivate_all()
+    try:
+        imports.stage_names()
+        assert str(Stage.SIGNED.label) == "签约"
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+
+
+def test_a_blank_cell_never_clears_a_value(make_xlsx, make_project, county_staff):
+    project = make_project(code="LC-B", land_area=Decimal("80"), description="年产10万台")
+    rows = [["项目代码", "项目名称", "用地面积（亩）", "建设内容", "总投资（万元）"],
+            ["LC-B", project.name, None, None, 15000]]  # fmt: skip
+    batch = preview(county_staff, make_xlsx(rows))
+    assert (batch.updated, batch.unchanged) == (0, 1)
