@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,8 +145,8 @@ def _check_stage_dates(
     previous_stage, previous_date = None, None
     for stage in sorted(dates):
         value = dates[stage]
-        at = field or STAGE_DATE_FIELD[Stage(stage)]
         if previous_date is not None and value < previous_date:
+            at = field or STAGE_DATE_FIELD[Stage(stage)]
             raise ValidationError(
                 {
                     at: _(
@@ -319,8 +319,33 @@ def project_create_many(
     return created
 
 
+def _audit_converters() -> dict:
+    """How each created field is written in the audit entry, as :func:`audit.snapshot` would,
+    without its per-value type tests (an import writes millions of values)."""
+    names: dict = {}
+
+    def related(value):
+        key = (type(value), value.pk)
+        if key not in names:
+            names[key] = str(value)
+        return names[key]
+
+    converters = {}
+    for field in Project._meta.concrete_fields:
+        if field.name not in EDITABLE_FIELDS:
+            continue
+        if field.is_relation:
+            converters[field.name] = related
+        elif field.get_internal_type() == "DecimalField":
+            converters[field.name] = audit.plain
+        elif field.get_internal_type() == "DateField":
+            converters[field.name] = datetime.date.isoformat
+    return converters
+
+
 def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, action) -> int:
     projects, stage_dates, audited = [], [], []
+    to_audit = _audit_converters()
     for row in rows:
         region, park = row.get("region"), row.get("park")
         if region is None or region.pk not in allowed_regions:
@@ -335,7 +360,7 @@ def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, a
                 }
             )
         check_planned_dates(row)
-        stage = Stage(int(row.get("stage") or Stage.LEAD))
+        stage = int(row.get("stage") or Stage.LEAD)
         given = {s: row.get(f) for s, f in STAGE_DATE_FIELD.items() if s <= stage and row.get(f)}
         dates = _fill_skipped(
             from_stage=Stage.LEAD, to_stage=stage, effective_date=given.get(stage, now), given=given
@@ -346,21 +371,25 @@ def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, a
         data["code"] = row.get("code") or _new_project_code(region, now.year, taken)
         for key in ("description", "national_code", "source_channel", "phase_label"):
             data[key] = data.get(key) or ""
-        audited.append({k: [None, audit.plain(v)] for k, v in data.items() if v not in (None, "")})
-        values = {
-            (f"{k}_id" if isinstance(v, models.Model) or k in FOREIGN_KEYS else k): (
-                v.pk if isinstance(v, models.Model) else v
-            )
-            for k, v in data.items()
-        }
+        changes, values = {}, {}
+        for key, value in data.items():
+            if key in FOREIGN_KEYS:
+                values[f"{key}_id"] = value.pk if value is not None else None
+            else:
+                values[key] = value
+            if value is not None and value != "":
+                convert = to_audit.get(key)
+                changes[key] = [None, convert(value) if convert else value]
+        audited.append(changes)
         values.update(
             created_by_id=actor.pk,
             stage=stage,
             stage_since=dates[stage],
             created_at=moment,
             updated_at=moment,
-            **{STAGE_DATE_FIELD[Stage(s)]: d for s, d in dates.items()},
         )
+        for s, d in dates.items():
+            values[STAGE_DATE_FIELD[s]] = d
         projects.append(values)
         stage_dates.append(dates)
     insert_rows(Project, projects)
