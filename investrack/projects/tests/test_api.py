@@ -141,6 +141,10 @@ def test_another_county_gets_404_everywhere(client, other_staff, lucheng):
     assert page["items"] == []
     status, package = other.call("get", "/projects/oc4ids")
     assert package["projects"] == []
+    status, listed = other.call("get", "/projects/lists/to-start")
+    assert listed["count"] == 0 and listed["items"] == []
+    status, regions = other.call("get", "/regions")
+    assert [r["code"] for r in regions] == ["330381"]
     lucheng.refresh_from_db()
     assert lucheng.name == "鹿城项目" and not lucheng.is_stalled
 
