@@ -78,6 +78,15 @@ class User(AbstractUser):
         return self.is_superuser or self.role in EDITING_ROLES
 
     @property
+    def jurisdiction_name(self) -> str:
+        """The park, county or city the user works for, as shown on pages and file titles."""
+        if self.park_id:
+            return str(self.park)
+        if self.region_id:
+            return str(self.region)
+        return str(_("all regions"))
+
+    @property
     def display_name(self) -> str:
         return self.full_name or self.username
 

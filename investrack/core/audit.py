@@ -10,7 +10,7 @@ from django.db import models
 from investrack.core.models import AuditEntry
 
 
-def _plain(value):
+def plain(value):
     """A JSON-safe, human-readable form of a field value."""
     if value is None:
         return None
@@ -21,13 +21,10 @@ def _plain(value):
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
-        return sorted(_plain(v) for v in value)
+        return sorted(plain(v) for v in value)
     if isinstance(value, bool | int | float | str):
         return value
     return str(value)
-
-
-plain = _plain
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict:
@@ -36,9 +33,9 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict:
     for name in fields:
         field = instance._meta.get_field(name)
         if field.many_to_many:
-            values[name] = _plain(list(getattr(instance, name).all())) if instance.pk else []
+            values[name] = plain(list(getattr(instance, name).all())) if instance.pk else []
         else:
-            values[name] = _plain(getattr(instance, name))
+            values[name] = plain(getattr(instance, name))
     return values
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -273,7 +274,7 @@ class Sheet:
     def __iter__(self) -> Iterator[SheetRow]:
         number = self._first_number + self._data_start - 1
         positions = list(self.positions.items())
-        for raw in _chain(self._head[self._data_start :], self._rows):
+        for raw in itertools.chain(self._head[self._data_start :], self._rows):
             number += 1
             # The first few filled cells tell a blank row, a note or a total from data.
             texts = []
@@ -300,11 +301,6 @@ class Sheet:
                 filled = filled or value is not None
             if filled:
                 yield SheetRow(number=number, values=values)
-
-
-def _chain(first: list, rest: Iterator) -> Iterator:
-    yield from first
-    yield from rest
 
 
 # --- writing ----------------------------------------------------------------------------

@@ -199,7 +199,7 @@ def _trim(value: Decimal, places: int) -> str:
     return text
 
 
-def _is_chinese() -> bool:
+def is_chinese() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
@@ -208,7 +208,7 @@ def format_amount(amount: Decimal | None, currency: str = "CNY") -> str:
     if amount is None:
         return "—"
     amount = Decimal(amount)
-    if _is_chinese():
+    if is_chinese():
         name = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}.get(
             currency, currency
         )
@@ -225,7 +225,7 @@ def format_area(mu: Decimal | None) -> str:
     if mu is None:
         return "—"
     text = _trim(Decimal(mu), 2)
-    return f"{text}亩" if _is_chinese() else f"{text} mu"
+    return f"{text}亩" if is_chinese() else f"{text} mu"
 
 
 def to_wan(amount: Decimal | None) -> Decimal | None:
@@ -323,6 +323,6 @@ def format_date(value: datetime.date | None) -> str:
     """2023年10月9日 in Chinese, 2023-10-09 in English."""
     if value is None:
         return "—"
-    if _is_chinese():
+    if is_chinese():
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()

@@ -9,8 +9,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum, Window
-from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import AfterValidator
@@ -395,13 +393,6 @@ def progress_list(request, project_id: int):
 def progress_create(request, project_id: int, payload: ProgressIn):
     project = _project(request, project_id)
     report = services.progress_report_submit(actor=request.user, project=project, **payload.dict())
-    row = (
-        project.progress_reports.select_related("reported_by")
-        .annotate(cumulative=Window(Sum("investment_completed"), order_by="period"))
-        .filter(period__lte=report.period)
-        .order_by("-period")
-        .first()
-    )
-    if row is None:  # pragma: no cover - just written
-        raise Http404
+    # The new month with its running total: the reports up to it, the last one.
+    row = selectors.project_progress(project=project).filter(period__lte=report.period).last()
     return Status(201, row)

@@ -14,14 +14,16 @@ import tempfile
 from collections.abc import Iterator
 from decimal import Decimal
 
-from django.db.models import Count, Sum, Window
+import xlsxwriter
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investrack.core.excel import OutColumn, PrintedSheet
-from investrack.core.units import format_date, to_wan
+from investrack.core.units import format_date, is_chinese, to_wan
 from investrack.projects.imports import PROGRESS_COLUMNS, PROJECT_COLUMNS
-from investrack.projects.models import Category, ProgressReport, Stage
+from investrack.projects.models import Category, ImportBatch, Stage
+from investrack.projects.selectors import progress_of_projects
 
 EXPORTED_PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
 SUMMED_KEYS = ("total_investment", "land_area", "expected_annual_output", "expected_annual_tax")
@@ -30,7 +32,7 @@ CURRENCY_NAMES = {"USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日
 
 def unit_suffix(kind: str) -> str:
     """The unit a header names: 万元 for amounts, 亩 for land."""
-    chinese = _("Total investment") == "总投资"
+    chinese = is_chinese()
     if kind == "amount":
         return "（万元）" if chinese else " (10,000 yuan)"
     if kind == "area":
@@ -46,14 +48,6 @@ def _out_kind(kind: str) -> str:
     return {"amount": "number", "area": "number", "date": "date", "integer": "integer"}.get(
         kind, "text"
     )
-
-
-def jurisdiction_name(user) -> str:
-    if user.park_id:
-        return str(user.park)
-    if user.region_id:
-        return str(user.region)
-    return _("all regions")
 
 
 # What each exported column reads from the database, and how its cell is written.
@@ -166,7 +160,7 @@ def projects_xlsx(*, user, queryset, title: str, overdue_field: str | None = Non
         output.name,
         title=title,
         subtitle=_("%(jurisdiction)s · as of %(date)s · %(count)s projects")
-        % {"jurisdiction": jurisdiction_name(user), "date": format_date(today), "count": count},
+        % {"jurisdiction": user.jurisdiction_name, "date": format_date(today), "count": count},
         columns=table.columns,
     )
     for row in table.rows(queryset, today):
@@ -217,21 +211,6 @@ def _progress_columns() -> list[OutColumn]:
     return columns
 
 
-def progress_reports(queryset):
-    """Reports of the projects in ``queryset``, with the cumulative total per project
-    computed by a window function."""
-    return (
-        ProgressReport.objects.filter(project__in=queryset.order_by().values("pk"))
-        .select_related("project")
-        .annotate(
-            cumulative=Window(
-                Sum("investment_completed"), partition_by="project_id", order_by="period"
-            )
-        )
-        .order_by("project__code", "period")
-    )
-
-
 def _progress_values(number: int, report) -> list:
     return [
         number,
@@ -246,7 +225,7 @@ def _progress_values(number: int, report) -> list:
 
 
 def progress_xlsx(*, user, queryset, title: str):
-    reports = progress_reports(queryset)
+    reports = progress_of_projects(projects=queryset)
     figures = reports.order_by().aggregate(n=Count("id"), total=Sum("investment_completed"))
     output = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - returned open
     sheet = PrintedSheet(
@@ -254,7 +233,7 @@ def progress_xlsx(*, user, queryset, title: str):
         title=title,
         subtitle=_("%(jurisdiction)s · as of %(date)s · %(count)s reports")
         % {
-            "jurisdiction": jurisdiction_name(user),
+            "jurisdiction": user.jurisdiction_name,
             "date": format_date(timezone.localdate()),
             "count": figures["n"],
         },
@@ -274,7 +253,9 @@ def progress_xlsx(*, user, queryset, title: str):
 def progress_csv(*, queryset) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield "\ufeff" + writer.writerow([c.header for c in _progress_columns()])
-    for number, report in enumerate(progress_reports(queryset).iterator(chunk_size=2000), 1):
+    for number, report in enumerate(
+        progress_of_projects(projects=queryset).iterator(chunk_size=2000), 1
+    ):
         yield writer.writerow([_csv_value(v) for v in _progress_values(number, report)])
 
 
@@ -283,12 +264,8 @@ def progress_csv(*, queryset) -> Iterator[str]:
 
 def import_template(kind: str) -> bytes:
     """An empty sheet with the headers in the active language and how to fill them in."""
-    from investrack.projects.models import ImportBatch
-
     columns = PROJECT_COLUMNS if kind == ImportBatch.Kind.PROJECTS else PROGRESS_COLUMNS
     buffer = io.BytesIO()
-    import xlsxwriter
-
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet(_("Projects") if kind == "projects" else _("Monthly progress"))
     bold = workbook.add_format(

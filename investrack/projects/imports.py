@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -629,8 +628,6 @@ def plan_projects(sheet: Sheet, *, user) -> Plan:
 def _before_value(project: Project, key: str):
     if key == "investor":
         return project.investor.name if project.investor_id else None
-    if key in ("region", "park", "industry"):
-        return getattr(project, key)
     return getattr(project, key)
 
 
@@ -908,8 +905,3 @@ def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
 
 def import_batches_visible_to(user):
     return scope(user, ImportBatch.objects.select_related("uploaded_by"))
-
-
-def upload_from_bytes(name: str, data: bytes) -> ContentFile:
-    """A file object like an upload, for commands and tests."""
-    return ContentFile(data, name=name)

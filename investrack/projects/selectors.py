@@ -8,7 +8,13 @@ from django.utils import timezone
 from investrack.core import audit
 from investrack.core.permissions import get_for_user_or_404, scope
 from investrack.projects.filters import ProjectFilter
-from investrack.projects.models import PLANNED_DATE_FIELD, Project, Stage, StageEvent
+from investrack.projects.models import (
+    PLANNED_DATE_FIELD,
+    ProgressReport,
+    Project,
+    Stage,
+    StageEvent,
+)
 
 
 def projects_visible_to(user):
@@ -143,4 +149,19 @@ def project_progress(*, project: Project):
         project.progress_reports.select_related("reported_by")
         .annotate(cumulative=Window(Sum("investment_completed"), order_by="period"))
         .order_by("period")
+    )
+
+
+def progress_of_projects(*, projects):
+    """The monthly reports of ``projects`` (an already scoped and filtered queryset), each
+    with its project's running total, computed by a window function per project."""
+    return (
+        ProgressReport.objects.filter(project__in=projects.order_by().values("pk"))
+        .select_related("project")
+        .annotate(
+            cumulative=Window(
+                Sum("investment_completed"), partition_by="project_id", order_by="period"
+            )
+        )
+        .order_by("project__code", "period")
     )

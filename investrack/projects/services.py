@@ -298,10 +298,14 @@ def project_create_many(
     investors = _investors_by_name({row.get("investor") or "" for row in rows})
     given_codes = [row["code"] for row in rows if row.get("code")]
     for start in range(0, len(given_codes), 500):
-        clash = Project.objects.filter(code__in=given_codes[start : start + 500])
-        for code in clash.values_list("code", flat=True)[:1]:
+        clash = (
+            Project.objects.filter(code__in=given_codes[start : start + 500])
+            .values_list("code", flat=True)
+            .first()
+        )
+        if clash:
             raise ValidationError(
-                {"code": _("The code %(code)s is already used.") % {"code": code}}
+                {"code": _("The code %(code)s is already used.") % {"code": clash}}
             )
     taken = set(given_codes)
     created = 0
