@@ -248,22 +248,31 @@ def project_create(
     return project
 
 
-def _new_project_code(region, year: int, taken: set[str]) -> str:
-    """A project code for a project that came without one: 330302-2026-0000001 …"""
-    prefix = f"{region.code}-{year}-"
-    last = (
-        Project.objects.filter(code__startswith=prefix)
-        .order_by("-code")
-        .values_list("code", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) if last and last.rsplit("-", 1)[1].isdigit() else 0
-    while True:
-        number += 1
-        code = f"{prefix}{number:07d}"
-        if code not in taken:
-            taken.add(code)
-            return code
+class _ProjectCodes:
+    """Codes for projects that came without one: 330302-2026-0000001 … One query per county
+    and year finds where the numbering stands; codes already taken are skipped."""
+
+    def __init__(self, taken: set[str]):
+        self.taken = taken
+        self.last: dict[str, int] = {}
+
+    def next(self, region, year: int) -> str:
+        prefix = f"{region.code}-{year}-"
+        if prefix not in self.last:
+            last = (
+                Project.objects.filter(code__startswith=prefix)
+                .order_by("-code")
+                .values_list("code", flat=True)
+                .first()
+            )
+            tail = last.rsplit("-", 1)[1] if last else ""
+            self.last[prefix] = int(tail) if tail.isdigit() else 0
+        while True:
+            self.last[prefix] += 1
+            code = f"{prefix}{self.last[prefix]:07d}"
+            if code not in self.taken:
+                self.taken.add(code)
+                return code
 
 
 def _investors_by_name(names: set[str]) -> dict[str, Investor]:
@@ -307,7 +316,7 @@ def project_create_many(
             raise ValidationError(
                 {"code": _("The code %(code)s is already used.") % {"code": clash}}
             )
-    taken = set(given_codes)
+    codes = _ProjectCodes(set(given_codes))
     created = 0
     for start in range(0, len(rows), chunk):
         created += _create_chunk(
@@ -315,7 +324,7 @@ def project_create_many(
             rows[start : start + chunk],
             allowed_regions,
             investors,
-            taken,
+            codes,
             now,
             moment,
             action,
@@ -347,7 +356,7 @@ def _audit_converters() -> dict:
     return converters
 
 
-def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, action) -> int:
+def _create_chunk(actor, rows, allowed_regions, investors, codes, now, moment, action) -> int:
     projects, stage_dates, audited = [], [], []
     to_audit = _audit_converters()
     for row in rows:
@@ -372,7 +381,7 @@ def _create_chunk(actor, rows, allowed_regions, investors, taken, now, moment, a
         _check_stage_dates(dates, now=now)
         data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
         data["investor"] = investors.get(row.get("investor") or "")
-        data["code"] = row.get("code") or _new_project_code(region, now.year, taken)
+        data["code"] = row.get("code") or codes.next(region, now.year)
         for key in ("description", "national_code", "source_channel", "phase_label"):
             data[key] = data.get(key) or ""
         changes, values = {}, {}

@@ -271,3 +271,18 @@ def test_a_blank_cell_never_clears_a_value(make_xlsx, make_project, county_staff
             ["LC-B", project.name, None, None, 15000]]  # fmt: skip
     batch = preview(county_staff, make_xlsx(rows))
     assert (batch.updated, batch.unchanged) == (0, 1)
+
+
+def test_new_projects_without_a_code_are_numbered_on_from_the_last(
+    make_xlsx, make_project, county_staff
+):
+    year = datetime.date.today().year
+    make_project(code=f"330302-{year}-0000007")
+    rows = [["项目名称", "总投资（万元）"], ["甲项目", 100], ["乙项目", 200], ["丙项目", 300]]
+    confirm(county_staff, preview(county_staff, make_xlsx(rows)))
+    codes = dict(
+        Project.objects.filter(name__in=["甲项目", "乙项目", "丙项目"]).values_list("name", "code")
+    )
+    assert codes == {
+        name: f"330302-{year}-{n:07d}" for name, n in (("甲项目", 8), ("乙项目", 9), ("丙项目", 10))
+    }
