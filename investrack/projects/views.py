@@ -347,7 +347,7 @@ def project_list_export(request, fmt: str):
     name = _("Project list")
     if fmt == "csv":
         return _csv_response(exports.projects_csv(queryset=filterset.qs), _dated(name, "csv"))
-    title = f"{request.user.jurisdiction_name}{name}"
+    title = _("%(jurisdiction)s project list") % {"jurisdiction": request.user.jurisdiction_name}
     file = exports.projects_xlsx(user=request.user, queryset=filterset.qs, title=title)
     return _xlsx_response(file, _dated(name, "xlsx"))
 
@@ -367,7 +367,8 @@ def work_list_export(request, kind: str, fmt: str):
     file = exports.projects_xlsx(
         user=request.user,
         queryset=filterset.list_qs,
-        title=f"{request.user.jurisdiction_name}{name}" + _(" list"),
+        title=_("%(jurisdiction)s %(list)s list")
+        % {"jurisdiction": request.user.jurisdiction_name, "list": name},
         overdue_field=filterset.planned_field,
     )
     return _xlsx_response(file, _dated(name, "xlsx"))
@@ -379,7 +380,9 @@ def progress_export(request, fmt: str):
     name = _("Monthly progress")
     if fmt == "csv":
         return _csv_response(exports.progress_csv(queryset=filterset.qs), _dated(name, "csv"))
-    title = f"{request.user.jurisdiction_name}" + _("monthly progress of projects")
+    title = _("%(jurisdiction)s monthly progress of projects") % {
+        "jurisdiction": request.user.jurisdiction_name
+    }
     file = exports.progress_xlsx(user=request.user, queryset=filterset.qs, title=title)
     return _xlsx_response(file, _dated(name, "xlsx"))
 

@@ -136,3 +136,11 @@ def test_export_links_follow_the_filters_after_in_page_filtering(client, county_
         reverse("projects:work_list", args=["to-start"]) + "?tier=1yi", HTTP_HX_REQUEST="true"
     ).content.decode()
     assert reverse("projects:work_list_export", args=["to-start", "csv"]) + "?tier=1yi" in fragment
+
+
+def test_titles_and_headers_follow_the_language(client, county_staff, projects):
+    client.force_login(county_staff)
+    client.post(reverse("set_language"), {"language": "en"})
+    rows = rows_of(get(client, reverse("projects:work_list_export", args=["to-start", "xlsx"])))
+    assert rows[0][0] == "鹿城区 To start list"
+    assert "Total investment (10,000 yuan)" in rows[2]
