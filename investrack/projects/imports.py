@@ -874,6 +874,17 @@ def import_preview(*, actor, kind: str, upload) -> ImportBatch:
     return batch
 
 
+def may_confirm(*, user, batch: ImportBatch) -> bool:
+    """Whether the preview offers to import: the uploader's own clean preview that would
+    change something."""
+    return (
+        batch.status == ImportBatch.Status.PREVIEWED
+        and batch.uploaded_by_id == user.pk
+        and batch.error_count == 0
+        and bool(batch.created or batch.updated)
+    )
+
+
 def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     """Import a previewed file: every row, in one transaction, or nothing.
 

@@ -434,10 +434,7 @@ def import_detail(request, pk: int):
         "projects/import_detail.html",
         {
             "batch": batch,
-            "can_confirm": batch.status == ImportBatch.Status.PREVIEWED
-            and batch.uploaded_by_id == request.user.pk
-            and batch.error_count == 0
-            and (batch.created or batch.updated),
+            "can_confirm": imports.may_confirm(user=request.user, batch=batch),
         },
     )
 

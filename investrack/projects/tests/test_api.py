@@ -124,7 +124,7 @@ def test_working_lists_regions_and_industries(api, make_project):
     assert "3841" in [i["code"] for i in industries]
 
 
-def test_another_county_gets_404_everywhere(client, other_staff, lucheng):
+def test_another_county_gets_404_everywhere(client, other_staff, lucheng, park, other_park):
     other = Api(client, other_staff)
     url = f"/projects/{lucheng.pk}"
     for method, path, body in [
@@ -145,6 +145,8 @@ def test_another_county_gets_404_everywhere(client, other_staff, lucheng):
     assert listed["count"] == 0 and listed["items"] == []
     status, regions = other.call("get", "/regions")
     assert [r["code"] for r in regions] == ["330381"]
+    status, parks = other.call("get", "/parks")
+    assert [p["code"] for p in parks] == ["P-RA"]  # not 鹿城高新园
     lucheng.refresh_from_db()
     assert lucheng.name == "鹿城项目" and not lucheng.is_stalled
 

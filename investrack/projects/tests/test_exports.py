@@ -124,6 +124,10 @@ def test_another_county_exports_only_its_own(client, other_staff, projects):
     assert [r[2] for r in rows[3:-1]] == ["瑞安的项目"]
     progress = rows_of(get(client, reverse("projects:progress_export", args=["xlsx"])))
     assert progress[3][0] == "合计（0个）"
+    to_start = rows_of(get(client, reverse("projects:work_list_export", args=["to-start", "xlsx"])))
+    assert to_start[3][0] == "合计（0个）"  # 智能座舱项目 is 鹿城区's
+    text = get(client, reverse("projects:work_list_export", args=["to-start", "csv"])).decode()
+    assert "智能座舱项目" not in text
 
 
 def test_export_links_follow_the_filters_after_in_page_filtering(client, county_staff, projects):
