@@ -59,3 +59,28 @@ class AuditEntry(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.table}#{self.object_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class OfficialDay(models.Model):
+    """A day of the State Council's holiday arrangement entered by hand.
+
+    The ``chinese-calendar`` library knows the years up to its release; the arrangement of
+    the next year is published each November or December. Entering that year's holidays and
+    adjusted working weekends here makes the year known, and a day entered here also wins
+    over the library.
+    """
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(
+        _("working day"),
+        help_text=_("Ticked for an adjusted working weekend day, unticked for a holiday."),
+    )
+    name = models.CharField(_("name"), max_length=32, blank=True, help_text=_("e.g. 春节"))
+
+    class Meta:
+        verbose_name = _("official holiday or adjusted working day")
+        verbose_name_plural = _("official holidays and adjusted working days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
