@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "investrack.accounts",
     "investrack.regions",
     "investrack.projects",
+    "investrack.service",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +148,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "investrack@localhost")
+# SMTP, when EMAIL_BACKEND is django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+# Links in e-mails point here.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+
+# The closed loop: a problem overdue this many working days goes from the city bureau up to
+# the project's linked leaders; reminders go out this many working days before a deadline.
+ESCALATE_TO_LEADER_AFTER = int(os.environ.get("ESCALATE_TO_LEADER_AFTER", "3"))
+REMIND_BEFORE_DEADLINE = int(os.environ.get("REMIND_BEFORE_DEADLINE", "1"))
 
 # Production hardening (python manage.py check --deploy is clean with DEBUG off).
 HTTPS = not (DEBUG or TESTING)

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from investrack.core.permissions import parks_for, regions_for
 from investrack.projects.models import Category, Investor, Project, Stage, Tag
 from investrack.regions.models import Industry
+from investrack.service.lights import LightBook
+from investrack.service.models import Light
 
 YI = Decimal(100_000_000)
 
@@ -29,6 +31,12 @@ SORTS = [
     ("-stage", _("Stage (latest first)")),
     ("stage_since", _("Longest in stage")),
     ("-signed_on", _("Signed most recently")),
+]
+
+LIGHT_CHOICES = [
+    ("red", _("Red")),
+    ("yellow", _("Yellow only")),
+    ("lit", _("Red or yellow")),
 ]
 
 STATUS_CHOICES = [
@@ -59,6 +67,9 @@ class ProjectFilter(django_filters.FilterSet):
     signed_year = django_filters.NumberFilter(
         label=_("Year signed"), field_name="signed_on", lookup_expr="year"
     )
+    light = django_filters.ChoiceFilter(
+        label=_("Warning light"), choices=LIGHT_CHOICES, method="filter_light"
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None
     )
@@ -76,6 +87,14 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
         self.filters["park"].queryset = parks_for(user)
+        self._book = None
+
+    @property
+    def book(self) -> LightBook:
+        """The warning rules as of today, loaded once for the filter and the rows."""
+        if self._book is None:
+            self._book = LightBook.load()
+        return self._book
 
     @property
     def qs(self):
@@ -109,6 +128,13 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_tier(self, queryset, name, value):
         return queryset.filter(total_investment__gte=TIER_THRESHOLD[value])
+
+    def filter_light(self, queryset, name, value):
+        if value == "red":
+            return self.book.only(queryset, Light.RED)
+        if value == "yellow":
+            return self.book.only(queryset, Light.YELLOW)
+        return self.book.filter(queryset, Light.YELLOW)
 
     def filter_status(self, queryset, name, value):
         if value == "active":

@@ -15,22 +15,28 @@ from investrack.projects.models import (
     Stage,
     StageEvent,
 )
+from investrack.service.lights import LightBook
+from investrack.service.selectors import open_problem_count
 
 
 def projects_visible_to(user):
     return scope(user, Project.objects.all())
 
 
-def _for_listing(queryset):
-    return queryset.select_related(
+def _for_listing(queryset, book: LightBook):
+    """Rows of a list: with their people, their light (and each rule's, for the reasons)
+    and their open problems, computed for the rows of the page only."""
+    queryset = queryset.select_related(
         "region", "park", "industry", "responsible_person"
     ).prefetch_related("linked_leaders")
+    return book.annotate(queryset).annotate(open_problems=open_problem_count())
 
 
 def project_list(*, user, params) -> ProjectFilter:
-    """The filtered project list; ``.qs`` is ready for a page of rows."""
+    """The filtered project list; ``.list_qs`` is ready for a page of rows and ``.book``
+    tells why a row is lit."""
     filterset = ProjectFilter(params, queryset=projects_visible_to(user), user=user)
-    filterset.list_qs = _for_listing(filterset.qs)
+    filterset.list_qs = _for_listing(filterset.qs, filterset.book)
     return filterset
 
 
@@ -57,7 +63,7 @@ def work_list(*, user, kind: str, params) -> ProjectFilter:
     qs = filterset.qs
     if not params.get("sort"):
         qs = qs.order_by(F(planned_field).asc(nulls_last=True), "stage_since", "id")
-    filterset.list_qs = _for_listing(qs)
+    filterset.list_qs = _for_listing(qs, filterset.book)
     filterset.planned_field = planned_field
     return filterset
 
@@ -98,7 +104,8 @@ def stage_overview(*, user) -> tuple[list[dict], dict]:
     return stages, work_counts
 
 
-def project_detail(*, user, pk: int) -> Project:
+def project_detail(*, user, pk: int, book: LightBook | None = None) -> Project:
+    """The project; with ``book``, annotated with its light and each rule's."""
     qs = Project.objects.select_related(
         "region",
         "park",
@@ -109,6 +116,8 @@ def project_detail(*, user, pk: int) -> Project:
         "phase_of",
         "created_by",
     ).prefetch_related("tags", "linked_leaders")
+    if book is not None:
+        qs = book.annotate(qs)
     return get_for_user_or_404(user, qs, pk=pk)
 
 

@@ -37,6 +37,9 @@ from investrack.projects.models import (
     StageEvent,
 )
 from investrack.regions.models import Industry
+from investrack.service import selectors as service_selectors
+from investrack.service.lights import LightBook, light_counts
+from investrack.service.selectors import problem_counts
 
 WORK_LIST_TITLES = {
     "to-sign": (gettext_lazy("To sign"), "促签约"),
@@ -51,6 +54,13 @@ def _page(request, queryset):
     return paginator.get_page(request.GET.get("page"))
 
 
+def _with_reasons(page, book):
+    """Why each row of the page is lit, in words (the rows already carry their levels)."""
+    for project in page:
+        project.light_reasons = [text for _level, text in book.reasons(project)]
+    return page
+
+
 def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
 
@@ -58,13 +68,22 @@ def _is_htmx(request) -> bool:
 @login_required
 def home(request):
     stages, work_counts = selectors.stage_overview(user=request.user)
-    return render(request, "projects/home.html", {"stages": stages, "work_counts": work_counts})
+    return render(
+        request,
+        "projects/home.html",
+        {
+            "stages": stages,
+            "work_counts": work_counts,
+            "lights": light_counts(selectors.projects_visible_to(request.user), LightBook.load()),
+            "problems": problem_counts(user=request.user),
+        },
+    )
 
 
 @login_required
 def project_list(request):
     filterset = selectors.project_list(user=request.user, params=request.GET)
-    page = _page(request, filterset.list_qs)
+    page = _with_reasons(_page(request, filterset.list_qs), filterset.book)
     context = {"filter": filterset, "page": page, "industries": industry_choices()}
     template = "projects/_project_table.html" if _is_htmx(request) else "projects/list.html"
     return render(request, template, context)
@@ -75,7 +94,7 @@ def work_list(request, kind: str):
     if kind not in selectors.WORK_LISTS:
         raise Http404
     filterset = selectors.work_list(user=request.user, kind=kind, params=request.GET)
-    page = _page(request, filterset.list_qs)
+    page = _with_reasons(_page(request, filterset.list_qs), filterset.book)
     title, chinese = WORK_LIST_TITLES[kind]
     context = {
         "filter": filterset,
@@ -92,12 +111,18 @@ def work_list(request, kind: str):
 
 @login_required
 def project_detail(request, pk: int):
-    project = selectors.project_detail(user=request.user, pk=pk)
+    book = LightBook.load()
+    project = selectors.project_detail(user=request.user, pk=pk, book=book)
+    approvals = service_selectors.approval_checklist(project=project)
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
+            "light_reasons": book.reasons(project),
+            "problems": service_selectors.problems_of_project(user=request.user, project=project),
+            "approvals": approvals,
+            "blockers": service_selectors.blockers(project=project, items=approvals),
             "timeline": selectors.project_timeline(project=project),
             "phases": selectors.project_phases(user=request.user, project=project),
             "history": selectors.project_history(project=project),

@@ -1,0 +1,104 @@
+from django import forms
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from investrack.projects.models import Stage
+from investrack.regions.models import Region
+from investrack.service.models import (
+    AdmissionStandard,
+    ApprovalTemplate,
+    LightChange,
+    Notification,
+    Problem,
+    ProblemEvent,
+    WarningRule,
+)
+
+
+class WarningRuleForm(forms.ModelForm):
+    stages = forms.TypedMultipleChoiceField(
+        label=_("stages it applies to"),
+        choices=Stage.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    regions = forms.MultipleChoiceField(
+        label=_("regions it applies to"),
+        required=False,
+        help_text=_("Left empty, the rule applies everywhere."),
+    )
+
+    class Meta:
+        model = WarningRule
+        fields = ["kind", "is_active", "yellow_at", "red_at", "stages", "regions"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regions"].choices = Region.objects.filter(
+            level=Region.Level.COUNTY
+        ).values_list("code", "name")
+
+
+@admin.register(WarningRule)
+class WarningRuleAdmin(admin.ModelAdmin):
+    form = WarningRuleForm
+    list_display = ["kind", "is_active", "yellow_at", "red_at", "stages", "regions"]
+    list_editable = ["is_active", "yellow_at", "red_at"]
+
+
+@admin.register(AdmissionStandard)
+class AdmissionStandardAdmin(admin.ModelAdmin):
+    list_display = ["region", "min_intensity", "min_tax_per_mu"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(ApprovalTemplate)
+class ApprovalTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "needed_before", "department", "order"]
+    list_editable = ["order", "needed_before", "department"]
+    list_filter = ["category"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """History is append-only: it is looked at here, never changed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ProblemEventInline(admin.TabularInline):
+    model = ProblemEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "text", "status_after", "actor", "at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Problem)
+class ProblemAdmin(ReadOnlyAdmin):
+    """Problems change through their steps on the site, where each step is recorded."""
+
+    list_display = ["title", "project", "department", "status", "deadline", "escalation"]
+    list_filter = ["status", "category", "department", "escalation"]
+    search_fields = ["title", "project__name"]
+    inlines = [ProblemEventInline]
+
+
+@admin.register(LightChange)
+class LightChangeAdmin(ReadOnlyAdmin):
+    list_display = ["project", "on", "before", "after"]
+    list_filter = ["after", "on"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    list_display = ["user", "kind", "title", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind"]

@@ -1,0 +1,264 @@
+"""Warning lights (亮灯), computed in the database for any as-of date.
+
+Each active :class:`WarningRule` becomes SQL: a condition for yellow and one for red, on
+the project's own columns (its stage as of the date, its actual and planned dates, its
+amounts) and on its progress reports and problems. A project's light is the highest its
+rules give, so it clears by itself when the cause goes away: nothing is stored to unset.
+The daily job keeps the last light it saw (:class:`ProjectLight`) only to tell who turned
+red.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from investrack.projects.models import STAGE_DATE_FIELD, ProgressReport, Stage
+from investrack.regions.models import Region
+from investrack.service.models import (
+    RATIO_RULES,
+    AdmissionStandard,
+    Light,
+    Problem,
+    RuleKind,
+    WarningRule,
+)
+
+# The stages in which a rule's cause can exist at all; a rule's own stage list narrows it.
+POSSIBLE_STAGES = {
+    RuleKind.SIGNED_NOT_STARTED: {Stage.SIGNED},
+    RuleKind.START_OVERDUE: {Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED},
+    RuleKind.NO_PROGRESS: {Stage.STARTED},
+    RuleKind.COMPLETION_OVERDUE: {Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED},
+    RuleKind.PROBLEM_OVERDUE: set(Stage),
+    RuleKind.LOW_INTENSITY: set(Stage),
+    RuleKind.LOW_TAX: set(Stage),
+}
+WAN = Decimal(10_000)
+MONEY = DecimalField(max_digits=30, decimal_places=4)
+
+
+def active_rules() -> list[WarningRule]:
+    """The rules that are on, in one query."""
+    return list(WarningRule.objects.filter(is_active=True).order_by("id"))
+
+
+def _days_before(as_of: datetime.date, days: int) -> datetime.date:
+    return as_of - datetime.timedelta(days=days)
+
+
+def _last_month_ended_by(day: datetime.date) -> datetime.date:
+    """The first day of the latest month that has ended on or before ``day``."""
+    first_of_next = (day + datetime.timedelta(days=1)).replace(day=1)
+    return (first_of_next - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _stage_as_of(as_of: datetime.date):
+    """The stage each project was in on ``as_of`` (0: not there yet, or dropped by then)."""
+    if as_of >= timezone.localdate():
+        # Nothing is recorded with a future date: today's stage column is the answer.
+        return Case(
+            When(dropped_on__isnull=False, then=Value(0)),
+            default=F("stage"),
+            output_field=IntegerField(),
+        )
+    whens = [When(dropped_on__lte=as_of, then=Value(0))]
+    for stage in sorted(Stage, reverse=True):
+        whens.append(When(**{f"{STAGE_DATE_FIELD[stage]}__lte": as_of}, then=Value(int(stage))))
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    start = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return timezone.make_aware(start)
+
+
+def _standard(field: str):
+    """The county's admission standard for ``field``, in 元 per 亩."""
+    return Subquery(
+        AdmissionStandard.objects.filter(region_id=OuterRef("region_id")).values(field)[:1]
+    )
+
+
+def _cause(rule: WarningRule, threshold: int, as_of: datetime.date) -> Q:
+    """The condition, beyond the stage, under which ``rule`` reaches ``threshold``."""
+    kind = rule.kind
+    if kind == RuleKind.SIGNED_NOT_STARTED:
+        return Q(signed_on__lte=_days_before(as_of, threshold))
+    if kind == RuleKind.START_OVERDUE:
+        return Q(planned_start_date__lte=_days_before(as_of, threshold))
+    if kind == RuleKind.COMPLETION_OVERDUE:
+        return Q(planned_completion_date__lte=_days_before(as_of, threshold))
+    if kind == RuleKind.NO_PROGRESS:
+        # Started at least ``threshold`` days ago and no month reported that ends later than
+        # ``threshold`` days ago (reports recorded after ``as_of`` do not count for it).
+        since = _days_before(as_of, threshold)
+        recent = ProgressReport.objects.filter(
+            project_id=OuterRef("pk"),
+            period__gt=_last_month_ended_by(since),
+            reported_at__lt=_end_of_day(as_of),
+        )
+        return Q(started_on__lte=since) & ~Exists(recent)
+    if kind == RuleKind.PROBLEM_OVERDUE:
+        overdue = Problem.objects.filter(
+            raised_on__lte=as_of, deadline__lte=_days_before(as_of, threshold)
+        ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
+        return Q(pk__in=overdue.values("project_id"))
+    if kind in RATIO_RULES:
+        field, amount = (
+            ("min_intensity", F("total_investment"))
+            if kind == RuleKind.LOW_INTENSITY
+            else ("min_tax_per_mu", F("expected_annual_tax"))
+        )
+        # amount / land < standard × threshold%, without dividing by the land.
+        floor = ExpressionWrapper(
+            _standard(field) * F("land_area") * Value(WAN * threshold / 100),
+            output_field=MONEY,
+        )
+        return Q(land_area__gt=0, **{f"{amount.name}__isnull": False}) & Q(
+            **{f"{amount.name}__lt": floor}
+        )
+    raise ValueError(kind)
+
+
+def _applies(rule: WarningRule, stage_expr) -> tuple[object, Q]:
+    stages = sorted(POSSIBLE_STAGES[rule.kind] & {Stage(s) for s in rule.stages})
+    condition = Q(pk__in=[]) if not stages else Q()
+    if rule.regions:
+        condition &= Q(region_id__in=Region.objects.filter(code__in=rule.regions).values("pk"))
+    return stages, condition
+
+
+@dataclass
+class LightBook:
+    """The active rules turned into SQL for one as-of date."""
+
+    rules: list[WarningRule]
+    as_of: datetime.date
+
+    @classmethod
+    def load(cls, as_of: datetime.date | None = None) -> LightBook:
+        return cls(rules=active_rules(), as_of=as_of or timezone.localdate())
+
+    def _stage_alias(self, queryset: QuerySet) -> QuerySet:
+        return queryset.alias(light_stage=_stage_as_of(self.as_of))
+
+    def _rule_q(self, rule: WarningRule, level: int) -> Q:
+        stages, condition = _applies(rule, None)
+        threshold = rule.red_at if level == Light.RED else rule.yellow_at
+        return (
+            Q(light_stage__in=[int(s) for s in stages])
+            & condition
+            & _cause(rule, threshold, self.as_of)
+        )
+
+    def lit(self, level: int) -> Q:
+        """Projects whose light is at least ``level``: the OR of every rule's condition."""
+        condition = Q(pk__in=[])
+        for rule in self.rules:
+            condition |= self._rule_q(rule, level)
+        return condition
+
+    def filter(self, queryset: QuerySet, level: int) -> QuerySet:
+        return self._stage_alias(queryset).filter(self.lit(level))
+
+    def only(self, queryset: QuerySet, level: int) -> QuerySet:
+        """Projects whose light is exactly ``level`` (yellow and not red, say)."""
+        queryset = self._stage_alias(queryset)
+        if level == Light.RED:
+            return queryset.filter(self.lit(Light.RED))
+        return queryset.filter(self.lit(Light.YELLOW)).exclude(self.lit(Light.RED))
+
+    def annotate(self, queryset: QuerySet) -> QuerySet:
+        """Adds ``light`` and, per rule, ``light_<id>`` (0, 1, 2) for the reasons."""
+        queryset = self._stage_alias(queryset)
+        names = []
+        for rule in self.rules:
+            name = f"light_{rule.pk}"
+            queryset = queryset.annotate(
+                **{
+                    name: Case(
+                        When(self._rule_q(rule, Light.RED), then=Value(Light.RED)),
+                        When(self._rule_q(rule, Light.YELLOW), then=Value(Light.YELLOW)),
+                        default=Value(Light.NONE),
+                        output_field=IntegerField(),
+                    )
+                }
+            )
+            names.append(name)
+        if not names:
+            return queryset.annotate(light=Value(Light.NONE, output_field=IntegerField()))
+        if len(names) == 1:
+            return queryset.annotate(light=F(names[0]))
+        return queryset.annotate(light=Greatest(*[F(n) for n in names]))
+
+    def reasons(self, project) -> list[tuple[int, str]]:
+        """Why ``project`` (annotated by :meth:`annotate`) is lit, in words, reddest first."""
+        found = []
+        for rule in self.rules:
+            level = getattr(project, f"light_{rule.pk}", Light.NONE)
+            if level:
+                found.append((level, self._reason(rule, level, project)))
+        return sorted(found, key=lambda pair: -pair[0])
+
+    def _reason(self, rule: WarningRule, level: int, project) -> str:
+        threshold = rule.red_at if level == Light.RED else rule.yellow_at
+        as_of = self.as_of
+        if rule.kind == RuleKind.SIGNED_NOT_STARTED:
+            return _("Signed %(days)s days ago and not started") % {
+                "days": (as_of - project.signed_on).days
+            }
+        if rule.kind == RuleKind.START_OVERDUE:
+            return _("%(days)s days past the planned start date (%(date)s)") % {
+                "days": (as_of - project.planned_start_date).days,
+                "date": project.planned_start_date.isoformat(),
+            }
+        if rule.kind == RuleKind.COMPLETION_OVERDUE:
+            return _("%(days)s days past the planned completion date (%(date)s)") % {
+                "days": (as_of - project.planned_completion_date).days,
+                "date": project.planned_completion_date.isoformat(),
+            }
+        if rule.kind == RuleKind.NO_PROGRESS:
+            return _("No monthly progress reported for more than %(days)s days") % {
+                "days": threshold
+            }
+        if rule.kind == RuleKind.PROBLEM_OVERDUE:
+            return _("A problem is more than %(days)s days past its deadline") % {"days": threshold}
+        if rule.kind == RuleKind.LOW_INTENSITY:
+            return _(
+                "Investment intensity below %(percent)s%% of the county's admission standard"
+            ) % {"percent": threshold}
+        return _("Tax per mu below %(percent)s%% of the county's admission standard") % {
+            "percent": threshold
+        }
+
+
+def light_counts(queryset: QuerySet, book: LightBook) -> dict:
+    """How many projects of ``queryset`` are red and yellow, in one query."""
+    from django.db.models import Count
+
+    queryset = book._stage_alias(queryset.order_by())
+    red = book.lit(Light.RED)
+    return queryset.aggregate(
+        red=Count("pk", filter=red),
+        yellow=Count("pk", filter=book.lit(Light.YELLOW) & ~red),
+    )
