@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from investrack.accounts.models import Person, Role, User
+from investrack.accounts.models import Department, Person, Role, User
 from investrack.projects import services
 from investrack.projects.models import Stage
 from investrack.regions.models import Park, Region
@@ -89,6 +89,44 @@ def leader_person(county):
     return Person.objects.create(name="王副县长", title="副区长", region=county, is_leader=True)
 
 
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture
+def department(db):
+    return Department.objects.create(name="温州市自然资源和规划局", short_name="自然资源局")
+
+
+@pytest.fixture
+def other_department(db):
+    return Department.objects.create(name="温州市生态环境局", short_name="生态环境局")
+
+
+@pytest.fixture
+def department_staff(city, department):
+    return make_user(
+        "ziranziyuan",
+        Role.DEPARTMENT_STAFF,
+        region=city,
+        department=department,
+        full_name="资规经办",
+    )
+
+
+@pytest.fixture
+def leader_user(county, leader_person):
+    user = make_user("wangfu", Role.LEADER, region=county, full_name="王副县长")
+    leader_person.user = user
+    leader_person.save()
+    return user
+
+
 def days_ago(n: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=n)
 
@@ -98,7 +136,9 @@ def make_project(county_staff, county):
     """Create a project through the service, as a user would."""
     counter = {"n": 0}
 
-    def build(*, actor=None, region=None, stage=Stage.LEAD, dates=None, **fields):
+    def build(
+        *, actor=None, region=None, stage=Stage.LEAD, dates=None, linked_leaders=(), **fields
+    ):
         counter["n"] += 1
         data = {
             "name": f"测试项目{counter['n']}",
@@ -108,7 +148,11 @@ def make_project(county_staff, county):
             **fields,
         }
         return services.project_create(
-            actor=actor or county_staff, data=data, stage=stage, stage_dates=dates or {}
+            actor=actor or county_staff,
+            data=data,
+            stage=stage,
+            stage_dates=dates or {},
+            linked_leaders=linked_leaders,
         )
 
     return build

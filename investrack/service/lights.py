@@ -205,6 +205,11 @@ class LightBook:
                 }
             )
             names.append(name)
+        if any(rule.kind in RATIO_RULES for rule in self.rules):
+            queryset = queryset.annotate(
+                light_min_intensity=_standard("min_intensity"),
+                light_min_tax=_standard("min_tax_per_mu"),
+            )
         if not names:
             return queryset.annotate(light=Value(Light.NONE, output_field=IntegerField()))
         if len(names) == 1:
@@ -243,13 +248,32 @@ class LightBook:
             }
         if rule.kind == RuleKind.PROBLEM_OVERDUE:
             return _("A problem is more than %(days)s days past its deadline") % {"days": threshold}
+        land = project.land_area
         if rule.kind == RuleKind.LOW_INTENSITY:
             return _(
-                "Investment intensity below %(percent)s%% of the county's admission standard"
-            ) % {"percent": threshold}
-        return _("Tax per mu below %(percent)s%% of the county's admission standard") % {
-            "percent": threshold
+                "Investment intensity %(value)s (10k yuan per mu), below %(percent)s%% of the "
+                "county's admission standard of %(standard)s"
+            ) % {
+                "value": _wan_per_mu(project.total_investment, land),
+                "percent": threshold,
+                "standard": _plain(project.light_min_intensity),
+            }
+        return _(
+            "Tax per mu %(value)s (10k yuan per mu), below %(percent)s%% of the county's "
+            "admission standard of %(standard)s"
+        ) % {
+            "value": _wan_per_mu(project.expected_annual_tax, land),
+            "percent": threshold,
+            "standard": _plain(project.light_min_tax),
         }
+
+
+def _plain(value) -> str:
+    return format(Decimal(value).quantize(Decimal("0.1")).normalize(), "f")
+
+
+def _wan_per_mu(amount, land) -> str:
+    return _plain(Decimal(amount) / WAN / Decimal(land))
 
 
 def light_counts(queryset: QuerySet, book: LightBook) -> dict:

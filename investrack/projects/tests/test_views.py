@@ -13,15 +13,6 @@ from investrack.projects.models import Project, Stage, Tag
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def valid_form(**overrides):
     data = {
         "name": "年产10GWh动力电池项目",
