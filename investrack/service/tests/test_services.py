@@ -98,7 +98,7 @@ def test_the_department_cannot_confirm_its_own_answer(raise_problem, department_
 
 def test_steps_out_of_order_are_refused(raise_problem, county_staff, department_staff):
     problem = raise_problem()
-    with pytest.raises(ValidationError, match="cannot be"):
+    with pytest.raises(ValidationError, match="现在不能办结"):
         services.problem_resolve(actor=department_staff, problem=problem, reply="已办")
     with pytest.raises(ValidationError):
         services.problem_confirm(actor=county_staff, problem=problem)
