@@ -265,7 +265,9 @@ def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str
 def existing_demo_logins() -> list[tuple[str, str, str]]:
     """The demo log-ins already in the database (for `make run` on a loaded database)."""
     users = User.objects.filter(is_active=True)
-    names = ["admin", "viewer", "fgw", "leader", "etdz"] + [f"county{c}" for c in sorted(COUNTIES)]
+    names = ["admin", "viewer", "fgw", "leader", "etdz", "zrzy", "sthj", "zjj"] + [
+        f"county{c}" for c in sorted(COUNTIES)
+    ]
     found = {
         u.username: u for u in users.filter(username__in=names).select_related("region", "park")
     }
@@ -472,4 +474,8 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
         made += size
         if log:
             log(f"{made} / {projects}")
+    from investrack.service.demo import demo_department_users, seed_closed_loop
+
+    logins += demo_department_users(city)
+    seed_closed_loop(city=city, counties=counties, as_of=as_of, seed=seed)
     return DemoLogins(rows=logins)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.models import AppendOnlyModel
@@ -152,7 +153,7 @@ class ProblemEvent(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("problem event")

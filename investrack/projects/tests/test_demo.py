@@ -28,8 +28,12 @@ def test_same_seed_same_city():
     Project.tags.through.objects.all().delete()
     Project.linked_leaders.through.objects.all().delete()
     from investrack.projects.models import ProgressReport
+    from investrack.service.models import ApprovalItem, Problem, ProblemEvent
 
     ProgressReport.objects.all().delete()
+    ProblemEvent.objects.all()._raw_delete(ProblemEvent.objects.db)
+    Problem.objects.all().delete()
+    ApprovalItem.objects.all().delete()
     StageEvent.objects.all()._raw_delete(StageEvent.objects.db)
     Project.objects.all().delete()
     seed_demo(projects=120, seed=7, as_of=AS_OF)

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 
 from investrack.projects.demo import DEMO_PASSWORD, existing_demo_logins, seed_demo
 from investrack.projects.models import Project
+from investrack.service.daily import daily_run
 
 
 class Command(BaseCommand):
@@ -42,6 +43,8 @@ class Command(BaseCommand):
                 log=(lambda m: self.stderr.write(m)) if options["verbosity"] > 1 else None,
             )
             logins = result.rows
+            # Today's lights, reminders and escalations, as the daily job would have left them.
+            daily_run(as_of=as_of)
             self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {projects} projects."))
         if logins and options["verbosity"] > 0:
             self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")
