@@ -58,3 +58,11 @@ def reference_data(transactional_db):
         load_regions(Region)
     if not Industry.objects.exists():
         load_industries(Industry)
+    import importlib
+
+    from django.apps import apps
+
+    defaults = importlib.import_module(
+        "investrack.service.migrations.0002_default_rules_and_checklist"
+    )
+    defaults.load(apps, None)  # the default warning rules and checklist, if flushed
