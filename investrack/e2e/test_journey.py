@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from investrack.accounts.models import Role
@@ -23,7 +24,8 @@ def log_in(page, base, user):
 def record_stage(page, stage: Stage):
     page.click("#record-stage")
     page.select_option("#id_to_stage", str(stage.value))
-    page.fill("#id_effective_date", page.evaluate("new Date().toISOString().slice(0, 10)"))
+    # The server's date (Asia/Shanghai), not the browser's UTC one: they differ after 16:00 UTC.
+    page.fill("#id_effective_date", timezone.localdate().isoformat())
     page.fill("#id_note", f"推进到{stage.label}")
     page.click("button.primary")
     expect(page.locator(".messages")).to_be_visible()

@@ -454,8 +454,13 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
             if progress and Stage.STARTED in dates:
                 start = dates[Stage.STARTED].replace(day=1)
                 end = dates.get(Stage.COMPLETED, as_of).replace(day=1)
-                months = min((end.year - start.year) * 12 + end.month - start.month + 1, 6)
-                monthly = (amount / Decimal(24)).quantize(Decimal("10000"))
+                months = (end.year - start.year) * 12 + end.month - start.month
+                if Stage.COMPLETED in dates:
+                    months += 1
+                # Most report every month; one in eight stopped reporting a while ago.
+                if r > 0.875:
+                    months = min(months, 1 + int(r * 1000) % 6)
+                monthly = (amount / Decimal(max(24, months))).quantize(Decimal("10000"))
                 for k in range(months):
                     y, m = divmod(start.month - 1 + k, 12)
                     reports.append(
@@ -463,7 +468,7 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                             project=project,
                             period=datetime.date(start.year + y, m + 1, 1),
                             investment_completed=monthly,
-                            construction_progress=min(100, (k + 1) * 8),
+                            construction_progress=min(100, (k + 1) * 100 // max(months, 12)),
                             reported_by=who,
                         )
                     )

@@ -11,7 +11,7 @@ red.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
@@ -24,7 +24,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -72,19 +71,22 @@ def _last_month_ended_by(day: datetime.date) -> datetime.date:
     return (first_of_next - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _stage_as_of(as_of: datetime.date):
-    """The stage each project was in on ``as_of`` (0: not there yet, or dropped by then)."""
+def _in_stages(stages, as_of: datetime.date) -> Q:
+    """Projects that were in one of ``stages`` on ``as_of`` (and not dropped by then)."""
+    stages = sorted(int(s) for s in stages)
+    if not stages:
+        return Q(pk__in=[])
     if as_of >= timezone.localdate():
         # Nothing is recorded with a future date: today's stage column is the answer.
-        return Case(
-            When(dropped_on__isnull=False, then=Value(0)),
-            default=F("stage"),
-            output_field=IntegerField(),
-        )
-    whens = [When(dropped_on__lte=as_of, then=Value(0))]
-    for stage in sorted(Stage, reverse=True):
-        whens.append(When(**{f"{STAGE_DATE_FIELD[stage]}__lte": as_of}, then=Value(int(stage))))
-    return Case(*whens, default=Value(0), output_field=IntegerField())
+        return Q(stage__in=stages, dropped_on__isnull=True)
+    condition = Q()
+    for stage in stages:
+        reached = Q(**{f"{STAGE_DATE_FIELD[Stage(stage)]}__lte": as_of})
+        if stage < max(Stage):
+            after = STAGE_DATE_FIELD[Stage(stage + 1)]
+            reached &= Q(**{f"{after}__isnull": True}) | Q(**{f"{after}__gt": as_of})
+        condition |= reached
+    return condition & (Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of))
 
 
 def _end_of_day(day: datetime.date) -> datetime.datetime:
@@ -92,14 +94,7 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(start)
 
 
-def _standard(field: str):
-    """The county's admission standard for ``field``, in 元 per 亩."""
-    return Subquery(
-        AdmissionStandard.objects.filter(region_id=OuterRef("region_id")).values(field)[:1]
-    )
-
-
-def _cause(rule: WarningRule, threshold: int, as_of: datetime.date) -> Q:
+def _cause(rule: WarningRule, threshold: int, as_of: datetime.date, standards: dict) -> Q:
     """The condition, beyond the stage, under which ``rule`` reaches ``threshold``."""
     kind = rule.kind
     if kind == RuleKind.SIGNED_NOT_STARTED:
@@ -124,28 +119,30 @@ def _cause(rule: WarningRule, threshold: int, as_of: datetime.date) -> Q:
         ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
         return Q(pk__in=overdue.values("project_id"))
     if kind in RATIO_RULES:
-        field, amount = (
-            ("min_intensity", F("total_investment"))
+        # amount / land < standard × threshold%, county by county, without dividing.
+        index, amount = (
+            (0, "total_investment")
             if kind == RuleKind.LOW_INTENSITY
-            else ("min_tax_per_mu", F("expected_annual_tax"))
+            else (1, "expected_annual_tax")
         )
-        # amount / land < standard × threshold%, without dividing by the land.
-        floor = ExpressionWrapper(
-            _standard(field) * F("land_area") * Value(WAN * threshold / 100),
-            output_field=MONEY,
-        )
-        return Q(land_area__gt=0, **{f"{amount.name}__isnull": False}) & Q(
-            **{f"{amount.name}__lt": floor}
-        )
+        condition = Q(pk__in=[])
+        for region_id, values in standards.items():
+            if values[index] is None:
+                continue
+            floor = ExpressionWrapper(
+                F("land_area") * Value(values[index] * WAN * threshold / 100), output_field=MONEY
+            )
+            condition |= Q(region_id=region_id, **{f"{amount}__lt": floor})
+        return Q(land_area__gt=0, **{f"{amount}__isnull": False}) & condition
     raise ValueError(kind)
 
 
-def _applies(rule: WarningRule, stage_expr) -> tuple[object, Q]:
-    stages = sorted(POSSIBLE_STAGES[rule.kind] & {Stage(s) for s in rule.stages})
-    condition = Q(pk__in=[]) if not stages else Q()
+def _applies(rule: WarningRule, as_of: datetime.date) -> Q:
+    stages = POSSIBLE_STAGES[rule.kind] & {Stage(s) for s in rule.stages}
+    condition = _in_stages(stages, as_of)
     if rule.regions:
         condition &= Q(region_id__in=Region.objects.filter(code__in=rule.regions).values("pk"))
-    return stages, condition
+    return condition
 
 
 @dataclass
@@ -154,22 +151,25 @@ class LightBook:
 
     rules: list[WarningRule]
     as_of: datetime.date
+    # {region id: (minimum intensity, minimum tax per mu)} in 万元 per 亩
+    standards: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, as_of: datetime.date | None = None) -> LightBook:
-        return cls(rules=active_rules(), as_of=as_of or timezone.localdate())
-
-    def _stage_alias(self, queryset: QuerySet) -> QuerySet:
-        return queryset.alias(light_stage=_stage_as_of(self.as_of))
+        rules = active_rules()
+        standards = {}
+        if any(rule.kind in RATIO_RULES for rule in rules):
+            standards = {
+                region_id: (intensity, tax)
+                for region_id, intensity, tax in AdmissionStandard.objects.values_list(
+                    "region_id", "min_intensity", "min_tax_per_mu"
+                )
+            }
+        return cls(rules=rules, as_of=as_of or timezone.localdate(), standards=standards)
 
     def _rule_q(self, rule: WarningRule, level: int) -> Q:
-        stages, condition = _applies(rule, None)
         threshold = rule.red_at if level == Light.RED else rule.yellow_at
-        return (
-            Q(light_stage__in=[int(s) for s in stages])
-            & condition
-            & _cause(rule, threshold, self.as_of)
-        )
+        return _applies(rule, self.as_of) & _cause(rule, threshold, self.as_of, self.standards)
 
     def lit(self, level: int) -> Q:
         """Projects whose light is at least ``level``: the OR of every rule's condition."""
@@ -179,18 +179,16 @@ class LightBook:
         return condition
 
     def filter(self, queryset: QuerySet, level: int) -> QuerySet:
-        return self._stage_alias(queryset).filter(self.lit(level))
+        return queryset.filter(self.lit(level))
 
     def only(self, queryset: QuerySet, level: int) -> QuerySet:
         """Projects whose light is exactly ``level`` (yellow and not red, say)."""
-        queryset = self._stage_alias(queryset)
         if level == Light.RED:
             return queryset.filter(self.lit(Light.RED))
         return queryset.filter(self.lit(Light.YELLOW)).exclude(self.lit(Light.RED))
 
     def annotate(self, queryset: QuerySet) -> QuerySet:
         """Adds ``light`` and, per rule, ``light_<id>`` (0, 1, 2) for the reasons."""
-        queryset = self._stage_alias(queryset)
         names = []
         for rule in self.rules:
             name = f"light_{rule.pk}"
@@ -205,11 +203,6 @@ class LightBook:
                 }
             )
             names.append(name)
-        if any(rule.kind in RATIO_RULES for rule in self.rules):
-            queryset = queryset.annotate(
-                light_min_intensity=_standard("min_intensity"),
-                light_min_tax=_standard("min_tax_per_mu"),
-            )
         if not names:
             return queryset.annotate(light=Value(Light.NONE, output_field=IntegerField()))
         if len(names) == 1:
@@ -256,7 +249,7 @@ class LightBook:
             ) % {
                 "value": _wan_per_mu(project.total_investment, land),
                 "percent": threshold,
-                "standard": _plain(project.light_min_intensity),
+                "standard": _plain(self.standards[project.region_id][0]),
             }
         return _(
             "Tax per mu %(value)s (10k yuan per mu), below %(percent)s%% of the county's "
@@ -264,7 +257,7 @@ class LightBook:
         ) % {
             "value": _wan_per_mu(project.expected_annual_tax, land),
             "percent": threshold,
-            "standard": _plain(project.light_min_tax),
+            "standard": _plain(self.standards[project.region_id][1]),
         }
 
 
@@ -280,7 +273,7 @@ def light_counts(queryset: QuerySet, book: LightBook) -> dict:
     """How many projects of ``queryset`` are red and yellow, in one query."""
     from django.db.models import Count
 
-    queryset = book._stage_alias(queryset.order_by())
+    queryset = queryset.order_by()
     red = book.lit(Light.RED)
     return queryset.aggregate(
         red=Count("pk", filter=red),
