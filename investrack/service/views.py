@@ -243,13 +243,19 @@ def approval_document(request, pk: int):
 @login_required
 def leader_view(request):
     book = LightBook.load()
-    projects = list(selectors.leader_projects(user=request.user, book=book))
+    projects = Paginator(
+        selectors.leader_projects(user=request.user, book=book), settings.PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     for project in projects:
         project.reasons = book.reasons(project)
     problems = selectors.problem_list(user=request.user, view="open").filter(
         project__linked_leaders__user=request.user
+    )[:100]
+    return render(
+        request,
+        "service/leader.html",
+        {"projects": projects, "page": projects, "problems": problems},
     )
-    return render(request, "service/leader.html", {"projects": projects, "problems": problems})
 
 
 @login_required
