@@ -41,7 +41,10 @@ test: install lint
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.data_io
-	PGTEST_PORT=54339 bash scripts/with-postgres.sh $(BIN)/python -m bench.api_pg
+	$(BIN)/python -m bench.closed_loop
+	PGTEST_PORT=54339 bash scripts/with-postgres.sh sh -c \
+	  '$(BIN)/python -m bench.api_pg && $(BIN)/python -m bench.closed_loop --projects 1000000'
+
 
 messages: install
 	cd investrack && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete

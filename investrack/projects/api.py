@@ -72,6 +72,10 @@ class ProjectOut(Schema):
     is_stalled: bool
     description: str
     version: int = Field(..., description="Send it back with a change: a stale one gets 409")
+    light: int | None = Field(
+        None, description="Warning light today in lists: 0 none, 1 yellow, 2 red"
+    )
+    open_problems: int | None = Field(None, description="Open problems, in lists")
 
     @staticmethod
     def resolve_stage_label(obj) -> str:
@@ -178,6 +182,7 @@ class ProjectQuery(Schema):
     tag: Text | None = Field(None, max_length=32)
     signed_year: int | None = Field(None, ge=1900, le=2200)
     status: Literal["active", "stalled", "dropped", "all"] | None = None
+    light: Literal["red", "yellow", "lit"] | None = None
 
 
 # --- helpers ------------------------------------------------------------------------------

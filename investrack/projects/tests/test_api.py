@@ -180,3 +180,12 @@ def test_docs_are_served_locally(client, county_staff):
     assert "cdn" not in page.lower() and "https://" not in page
     schema = client.get(f"{API}/openapi.json").json()
     assert "/api/v1/projects" in schema["paths"]
+
+
+def test_list_carries_lights_and_filters_by_them(api, make_project):
+    red = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)})
+    make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)})
+    status, body = api.call("get", "/projects?light=red")
+    assert status == 200 and [item["code"] for item in body["items"]] == [red.code]
+    assert body["items"][0]["light"] == 2 and body["items"][0]["open_problems"] == 0
+    assert api.call("get", "/projects?light=purple")[0] == 422
