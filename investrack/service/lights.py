@@ -11,7 +11,7 @@ red.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
@@ -35,7 +35,6 @@ from investrack.projects.models import STAGE_DATE_FIELD, ProgressReport, Stage
 from investrack.regions.models import Region
 from investrack.service.models import (
     RATIO_RULES,
-    AdmissionStandard,
     Light,
     Problem,
     RuleKind,
@@ -53,6 +52,11 @@ POSSIBLE_STAGES = {
     RuleKind.LOW_TAX: set(Stage),
 }
 WAN = Decimal(10_000)
+# For each ratio rule: the county's standard (万元 per 亩) and the project's amount (元).
+STANDARD_OF = {
+    RuleKind.LOW_INTENSITY: ("region__admission_standard__min_intensity", "total_investment"),
+    RuleKind.LOW_TAX: ("region__admission_standard__min_tax_per_mu", "expected_annual_tax"),
+}
 MONEY = DecimalField(max_digits=30, decimal_places=4)
 
 
@@ -94,7 +98,7 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(start)
 
 
-def _cause(rule: WarningRule, threshold: int, as_of: datetime.date, standards: dict) -> Q:
+def _cause(rule: WarningRule, threshold: int, as_of: datetime.date) -> Q:
     """The condition, beyond the stage, under which ``rule`` reaches ``threshold``."""
     kind = rule.kind
     if kind == RuleKind.SIGNED_NOT_STARTED:
@@ -119,21 +123,12 @@ def _cause(rule: WarningRule, threshold: int, as_of: datetime.date, standards: d
         ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
         return Q(pk__in=overdue.values("project_id"))
     if kind in RATIO_RULES:
-        # amount / land < standard × threshold%, county by county, without dividing.
-        index, amount = (
-            (0, "total_investment")
-            if kind == RuleKind.LOW_INTENSITY
-            else (1, "expected_annual_tax")
+        # amount / land < the county's standard × threshold%, without dividing.
+        standard, amount = STANDARD_OF[kind]
+        floor = ExpressionWrapper(
+            F("land_area") * F(standard) * Value(WAN * threshold / 100), output_field=MONEY
         )
-        condition = Q(pk__in=[])
-        for region_id, values in standards.items():
-            if values[index] is None:
-                continue
-            floor = ExpressionWrapper(
-                F("land_area") * Value(values[index] * WAN * threshold / 100), output_field=MONEY
-            )
-            condition |= Q(region_id=region_id, **{f"{amount}__lt": floor})
-        return Q(land_area__gt=0, **{f"{amount}__isnull": False}) & condition
+        return Q(land_area__gt=0, **{f"{amount}__isnull": False, f"{amount}__lt": floor})
     raise ValueError(kind)
 
 
@@ -151,25 +146,14 @@ class LightBook:
 
     rules: list[WarningRule]
     as_of: datetime.date
-    # {region id: (minimum intensity, minimum tax per mu)} in 万元 per 亩
-    standards: dict = field(default_factory=dict)
 
     @classmethod
     def load(cls, as_of: datetime.date | None = None) -> LightBook:
-        rules = active_rules()
-        standards = {}
-        if any(rule.kind in RATIO_RULES for rule in rules):
-            standards = {
-                region_id: (intensity, tax)
-                for region_id, intensity, tax in AdmissionStandard.objects.values_list(
-                    "region_id", "min_intensity", "min_tax_per_mu"
-                )
-            }
-        return cls(rules=rules, as_of=as_of or timezone.localdate(), standards=standards)
+        return cls(rules=active_rules(), as_of=as_of or timezone.localdate())
 
     def _rule_q(self, rule: WarningRule, level: int) -> Q:
         threshold = rule.red_at if level == Light.RED else rule.yellow_at
-        return _applies(rule, self.as_of) & _cause(rule, threshold, self.as_of, self.standards)
+        return _applies(rule, self.as_of) & _cause(rule, threshold, self.as_of)
 
     def lit(self, level: int) -> Q:
         """Projects whose light is at least ``level``: the OR of every rule's condition."""
@@ -203,6 +187,10 @@ class LightBook:
                 }
             )
             names.append(name)
+        if any(rule.kind in RATIO_RULES for rule in self.rules):
+            queryset = queryset.annotate(
+                **{f"light_{kind}": F(STANDARD_OF[kind][0]) for kind in RATIO_RULES}
+            )
         if not names:
             return queryset.annotate(light=Value(Light.NONE, output_field=IntegerField()))
         if len(names) == 1:
@@ -249,7 +237,7 @@ class LightBook:
             ) % {
                 "value": _wan_per_mu(project.total_investment, land),
                 "percent": threshold,
-                "standard": _plain(self.standards[project.region_id][0]),
+                "standard": _plain(getattr(project, f"light_{rule.kind}")),
             }
         return _(
             "Tax per mu %(value)s (10k yuan per mu), below %(percent)s%% of the county's "
@@ -257,7 +245,7 @@ class LightBook:
         ) % {
             "value": _wan_per_mu(project.expected_annual_tax, land),
             "percent": threshold,
-            "standard": _plain(self.standards[project.region_id][1]),
+            "standard": _plain(getattr(project, f"light_{rule.kind}")),
         }
 
 

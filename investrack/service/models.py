@@ -379,7 +379,10 @@ class AdmissionStandard(models.Model):
     """A county's admission thresholds (准入标准) on investment intensity and tax per mu."""
 
     region = models.OneToOneField(
-        "regions.Region", verbose_name=_("county"), on_delete=models.CASCADE, related_name="+"
+        "regions.Region",
+        verbose_name=_("county"),
+        on_delete=models.CASCADE,
+        related_name="admission_standard",
     )
     min_intensity = models.DecimalField(
         _("minimum investment intensity (10k yuan per mu)"),
