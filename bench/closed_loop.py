@@ -46,6 +46,7 @@ def main() -> int:
     from investrack.service.daily import daily_run
     from investrack.service.demo import demo_department_users, seed_closed_loop
     from investrack.service.models import Notification, Problem, ProjectLight
+    from investrack.service.services import lights_outdated
 
     call_command("migrate", verbosity=0)
     have = Project.objects.count()
@@ -71,7 +72,48 @@ def main() -> int:
         f"\ninvestrack closed-loop bench — {Project.objects.count():,} projects on "
         f"{connection.vendor}\n"
     )
+    city_user = User.objects.get(username="admin")
+    county_user = User.objects.get(username="county330381")
+    light_pages = [
+        ("all red projects (city user)", city_user, "/projects/?light=red"),
+        ("all yellow projects (city user)", city_user, "/projects/?light=yellow"),
+        ("red or yellow in my county (county user)", county_user, "/projects/?light=lit"),
+        ("red, ≥1亿, page 10 (city user)", city_user, "/projects/?light=red&tier=1yi&page=10"),
+        ("overview with light counts (city user)", city_user, "/"),
+    ]
+    other_pages = [
+        ("促开工 to start with lights (city user)", city_user, "/projects/lists/to-start/"),
+        ("leader view", User.objects.get(username="leader"), "/leader/"),
+        ("department workbench", User.objects.get(username="zrzy"), "/problems/"),
+    ]
+
+    def measure(pages, heading):
+        print(f"\n{heading:<48}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
+        worst = 0.0
+        with override_settings(DEBUG=True):
+            for label, user, url in pages:
+                client = Client()
+                client.force_login(user)
+                client.get(url)
+                times = []
+                for _ in range(args.runs):
+                    reset_queries()
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    times.append((time.perf_counter() - started) * 1000)
+                    assert response.status_code == 200, (url, response.status_code)
+                median = statistics.median(times)
+                p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+                if "light=" in url:
+                    worst = max(worst, median)
+                print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{len(connection.queries):>9}")
+        return worst
+
+    # Before today's run (or after a change of rules) every light is computed afresh.
+    lights_outdated()
     ProjectLight.objects.all().delete()
+    measure(light_pages, "lights computed afresh (no run today)")
+
     notes_before = Notification.objects.count()
     for label in ("daily job, first run (records every light)", "daily job, second run"):
         started = time.perf_counter()
@@ -84,37 +126,8 @@ def main() -> int:
     print(
         f"{'notifications written by the two runs':<48}{Notification.objects.count() - notes_before:>8,}"
     )
-
-    city_user = User.objects.get(username="admin")
-    county_user = User.objects.get(username="county330381")
-    pages = [
-        ("all red projects (city user)", city_user, "/projects/?light=red"),
-        ("all yellow projects (city user)", city_user, "/projects/?light=yellow"),
-        ("red or yellow in my county (county user)", county_user, "/projects/?light=lit"),
-        ("red, ≥1亿, page 10 (city user)", city_user, "/projects/?light=red&tier=1yi&page=10"),
-        ("促开工 to start with lights (city user)", city_user, "/projects/lists/to-start/"),
-        ("overview with light counts (city user)", city_user, "/"),
-        ("leader view", User.objects.get(username="leader"), "/leader/"),
-        ("department workbench", User.objects.get(username="zrzy"), "/problems/"),
-    ]
-    print(f"\n{'page':<48}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
-    over = False
-    with override_settings(DEBUG=True):
-        for label, user, url in pages:
-            client = Client()
-            client.force_login(user)
-            client.get(url)
-            times = []
-            for _ in range(args.runs):
-                reset_queries()
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            median = statistics.median(times)
-            p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
-            over |= "light=" in url and median >= 150
-            print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{len(connection.queries):>9}")
+    worst = measure(light_pages + other_pages, "after the daily run (recorded lights)")
+    over = worst >= 150
     print("\nlight lists under 150 ms" if not over else "\nLIGHT LISTS OVER 150 ms")
     del settings
     return 0

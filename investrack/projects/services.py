@@ -31,6 +31,7 @@ from investrack.projects.models import (
     Stage,
     StageEvent,
 )
+from investrack.service.services import lights_refresh  # the lights follow every change
 
 # The fields a user edits on the project form; everything else is kept by the services.
 EDITABLE_FIELDS = [
@@ -245,6 +246,7 @@ def project_create(
         action=AuditEntry.Action.CREATE,
         changes=audit.diff({}, audit.snapshot(project, AUDITED_FIELDS)),
     )
+    lights_refresh(project_ids=[project.pk])
     return project
 
 
@@ -441,6 +443,7 @@ def _create_chunk(actor, rows, allowed_regions, investors, codes, now, moment, a
             for values, changes in zip(projects, audited, strict=True)
         ),
     )
+    lights_refresh(project_ids=list(ids.values()))
     return len(projects)
 
 
@@ -484,6 +487,7 @@ def project_update(
         action=action,
         changes=audit.diff(before, audit.snapshot(locked, AUDITED_FIELDS)),
     )
+    lights_refresh(project_ids=[locked.pk])
     return locked
 
 
@@ -531,6 +535,7 @@ def _recompute(project: Project) -> Project:
     )
     Project.objects.filter(pk=project.pk).update(**values)
     project.refresh_from_db()
+    lights_refresh(project_ids=[project.pk])
     return project
 
 
@@ -753,6 +758,7 @@ def progress_report_submit(
     )
     report.full_clean()
     report.save()
+    lights_refresh(project_ids=[project.pk])
     return report
 
 

@@ -13,6 +13,7 @@ from investrack.service.models import (
     ProblemEvent,
     WarningRule,
 )
+from investrack.service.services import lights_outdated
 
 
 class WarningRuleForm(forms.ModelForm):
@@ -39,15 +40,32 @@ class WarningRuleForm(forms.ModelForm):
         ).values_list("code", "name")
 
 
+class ChangesLights:
+    """Rules and standards decide the lights: after a change, lists compute every light
+    afresh until the daily job records them again."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        lights_outdated()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        lights_outdated()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        lights_outdated()
+
+
 @admin.register(WarningRule)
-class WarningRuleAdmin(admin.ModelAdmin):
+class WarningRuleAdmin(ChangesLights, admin.ModelAdmin):
     form = WarningRuleForm
     list_display = ["kind", "is_active", "yellow_at", "red_at", "stages", "regions"]
     list_editable = ["is_active", "yellow_at", "red_at"]
 
 
 @admin.register(AdmissionStandard)
-class AdmissionStandardAdmin(admin.ModelAdmin):
+class AdmissionStandardAdmin(ChangesLights, admin.ModelAdmin):
     list_display = ["region", "min_intensity", "min_tax_per_mu"]
     autocomplete_fields = ["region"]
 

@@ -36,6 +36,7 @@ from investrack.regions.models import Region
 from investrack.service.models import (
     RATIO_RULES,
     Light,
+    LightsRecorded,
     Problem,
     RuleKind,
     WarningRule,
@@ -60,9 +61,15 @@ STANDARD_OF = {
 MONEY = DecimalField(max_digits=30, decimal_places=4)
 
 
-def active_rules() -> list[WarningRule]:
-    """The rules that are on, in one query."""
-    return list(WarningRule.objects.filter(is_active=True).order_by("id"))
+def active_rules(as_of: datetime.date) -> list[WarningRule]:
+    """The rules that are on, each knowing whether the lights recorded for ``as_of`` are
+    current (``rule.recorded``), in one query."""
+    recorded = LightsRecorded.objects.filter(on=as_of, is_current=True)
+    return list(
+        WarningRule.objects.filter(is_active=True)
+        .annotate(recorded=Exists(recorded))
+        .order_by("id")
+    )
 
 
 def _days_before(as_of: datetime.date, days: int) -> datetime.date:
@@ -146,10 +153,19 @@ class LightBook:
 
     rules: list[WarningRule]
     as_of: datetime.date
+    live: bool = False
 
     @classmethod
-    def load(cls, as_of: datetime.date | None = None) -> LightBook:
-        return cls(rules=active_rules(), as_of=as_of or timezone.localdate())
+    def load(cls, as_of: datetime.date | None = None, *, live: bool = False) -> LightBook:
+        """The active rules as of ``as_of`` (today); ``live``: never filter on recorded
+        lights, compute every one (the daily job itself, tests of the rules)."""
+        as_of = as_of or timezone.localdate()
+        return cls(rules=active_rules(as_of), as_of=as_of, live=live)
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the lights recorded for the date are current: lists filter on them."""
+        return not self.live and any(getattr(rule, "recorded", False) for rule in self.rules)
 
     def _rule_q(self, rule: WarningRule, level: int) -> Q:
         threshold = rule.red_at if level == Light.RED else rule.yellow_at
@@ -163,10 +179,15 @@ class LightBook:
         return condition
 
     def filter(self, queryset: QuerySet, level: int) -> QuerySet:
+        """Projects whose light is at least ``level``."""
+        if self.recorded:
+            return queryset.filter(recorded_light__light__gte=level)
         return queryset.filter(self.lit(level))
 
     def only(self, queryset: QuerySet, level: int) -> QuerySet:
         """Projects whose light is exactly ``level`` (yellow and not red, say)."""
+        if self.recorded:
+            return queryset.filter(recorded_light__light=level)
         if level == Light.RED:
             return queryset.filter(self.lit(Light.RED))
         return queryset.filter(self.lit(Light.YELLOW)).exclude(self.lit(Light.RED))
@@ -262,6 +283,11 @@ def light_counts(queryset: QuerySet, book: LightBook) -> dict:
     from django.db.models import Count
 
     queryset = queryset.order_by()
+    if book.recorded:
+        return queryset.aggregate(
+            red=Count("pk", filter=Q(recorded_light__light=Light.RED)),
+            yellow=Count("pk", filter=Q(recorded_light__light=Light.YELLOW)),
+        )
     red = book.lit(Light.RED)
     return queryset.aggregate(
         red=Count("pk", filter=red),

@@ -429,6 +429,25 @@ class ProjectLight(models.Model):
         return f"{self.project_id} {self.get_light_display()} {self.since}"
 
 
+class LightsRecorded(models.Model):
+    """The daily job recorded every project's light as of ``on``. While it is current, the
+    recorded lights are today's (each write that can change a light records that project's
+    again) and lists filter on them; a change of rules or standards makes it not current
+    until the next run, and lists compute every light afresh meanwhile."""
+
+    on = models.DateField(_("as of"), unique=True)
+    at = models.DateTimeField(_("recorded at"), auto_now=True)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("daily recording of lights")
+        verbose_name_plural = _("daily recordings of lights")
+        ordering = ["-on"]
+
+    def __str__(self) -> str:
+        return f"{self.on:%Y-%m-%d}"
+
+
 class LightChange(AppendOnlyModel):
     """Each time a project's light changed, as the daily job saw it."""
 

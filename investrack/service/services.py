@@ -8,6 +8,7 @@ concerned, all in one transaction.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -23,19 +24,24 @@ from investrack.core.models import AuditEntry
 from investrack.core.permissions import require_editor
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.projects.models import Project
+from investrack.service.lights import LightBook
 from investrack.service.models import (
     OPEN_STATUSES,
     ApprovalItem,
     ApprovalStatus,
     ApprovalTemplate,
     Escalation,
+    Light,
+    LightChange,
+    LightsRecorded,
     Notification,
     Problem,
     ProblemAttachment,
     ProblemEvent,
     ProblemStatus,
+    ProjectLight,
 )
-from investrack.service.notifications import notify
+from investrack.service.notifications import notify, notify_many
 
 MAX_WORKING_DAYS = 60
 
@@ -308,6 +314,7 @@ def problem_resolve(*, actor, problem: Problem, reply: str, version=None, files=
         body=problem.reply,
         url=problem.get_absolute_url(),
     )
+    lights_refresh(project_ids=[problem.project_id])
     return problem
 
 
@@ -351,6 +358,7 @@ def problem_reopen(*, actor, problem: Problem, reason: str, version=None) -> Pro
         body=_("%(reason)s New deadline %(deadline)s.")
         % {"reason": reason.strip(), "deadline": problem.deadline.isoformat()},
     )
+    lights_refresh(project_ids=[problem.project_id])
     return problem
 
 
@@ -409,6 +417,7 @@ def problem_reassign(
         title=title,
         body=body,
     )
+    lights_refresh(project_ids=[problem.project_id])
     return problem
 
 
@@ -441,6 +450,101 @@ def problem_escalate(*, problem: Problem, to: int, as_of: datetime.date) -> bool
         url=problem.get_absolute_url(),
     )
     return True
+
+
+# --- lights -------------------------------------------------------------------------------
+
+CHUNK = 5000
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def lights_record(*, as_of: datetime.date | None = None, project_ids=None) -> dict:
+    """Compare the lights as of ``as_of`` (today) with those last recorded, of every project
+    or of ``project_ids``; record each change and tell the linked leaders and the
+    responsible person of each project that turned red. A run over every project makes
+    the recorded lights current for the date."""
+    as_of = as_of or today()
+    book = LightBook.load(as_of, live=True)
+    projects = Project.objects.filter(dropped_on__isnull=True)
+    recorded = ProjectLight.objects.all()
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+        recorded = recorded.filter(project_id__in=project_ids)
+    lit = book.filter(projects, Light.YELLOW)
+    now = dict(book.annotate(lit).order_by().values_list("pk", "light").iterator(chunk_size=CHUNK))
+    before = dict(recorded.values_list("project_id", "light").iterator(chunk_size=CHUNK))
+    changed = [pk for pk, light in now.items() if before.get(pk) != light]
+    cleared = [pk for pk in before if pk not in now]
+    changes = [
+        LightChange(project_id=pk, on=as_of, before=before.get(pk, 0), after=now[pk])
+        for pk in changed
+    ]
+    changes += [LightChange(project_id=pk, on=as_of, before=before[pk], after=0) for pk in cleared]
+    LightChange.objects.bulk_create(changes, batch_size=CHUNK)
+    for chunk in _chunks(cleared):
+        ProjectLight.objects.filter(project_id__in=chunk).delete()
+    ProjectLight.objects.bulk_create(
+        [ProjectLight(project_id=pk, light=now[pk], since=as_of) for pk in changed],
+        batch_size=CHUNK,
+        update_conflicts=True,
+        unique_fields=["project"],
+        update_fields=["light", "since"],
+    )
+    turned_red = [pk for pk in changed if now[pk] == Light.RED]
+    _tell_turned_red(turned_red, as_of)
+    if project_ids is None:
+        LightsRecorded.objects.update_or_create(on=as_of, defaults={"is_current": True})
+    return {
+        "lit": len(now),
+        "red": sum(1 for v in now.values() if v == Light.RED),
+        "changed": len(changed) + len(cleared),
+        "turned_red": len(turned_red),
+    }
+
+
+def lights_refresh(*, project_ids) -> None:
+    """After a write that may change a cause: record these projects' lights for today, so
+    that a light clears (or comes on) at once, not at the next daily run."""
+    if project_ids:
+        lights_record(project_ids=list(project_ids))
+
+
+def lights_outdated() -> None:
+    """Rules or standards changed: lists compute every light afresh until the next run."""
+    LightsRecorded.objects.update(is_current=False)
+
+
+def _tell_turned_red(project_ids: list[int], as_of: datetime.date) -> None:
+    link = Project.linked_leaders.through
+    for chunk in _chunks(project_ids):
+        people = defaultdict(set)
+        for project_id, user_id in link.objects.filter(
+            project_id__in=chunk, person__user__isnull=False
+        ).values_list("project_id", "person__user_id"):
+            people[project_id].add(user_id)
+        projects = Project.objects.filter(pk__in=chunk).values_list(
+            "pk", "name", "responsible_person__user_id"
+        )
+        rows = []
+        for pk, name, responsible in projects:
+            users = people[pk] | ({responsible} if responsible else set())
+            rows += [
+                Notification(
+                    user_id=user_id,
+                    kind=Notification.Kind.TURNED_RED,
+                    key=f"light:{pk}:red:{as_of}",
+                    title=_("Red light: %(project)s") % {"project": name},
+                    body=_("The project turned red on %(date)s.") % {"date": as_of.isoformat()},
+                    url=f"/projects/{pk}/",
+                )
+                for user_id in users
+            ]
+        notify_many(rows)
 
 
 # --- approval agency (代办) -------------------------------------------------------------

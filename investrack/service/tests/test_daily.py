@@ -108,19 +108,34 @@ def test_a_resolved_problem_is_not_escalated(problem, department_staff):
 
 
 def test_turning_red_is_recorded_and_told_once(make_project, leader_person, leader_user):
+    # Entered with a signing 400 days ago: red from the moment it is saved.
     project = make_project(
         stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)}, linked_leaders=[leader_person]
     )
+    assert ProjectLight.objects.get(project=project).light == 2
     first = daily_run()
     second = daily_run()
-    assert first["turned_red"] == 1 and second["changed"] == 0
-    assert ProjectLight.objects.get(project=project).light == 2
+    assert first["red"] == second["red"] == 1 and first["changed"] == second["changed"] == 0
     assert LightChange.objects.filter(project=project).count() == 1
     notes = Notification.objects.filter(user=leader_user, kind="turned_red")
     assert notes.count() == 1 and project.name in notes.get().title
 
 
-def test_a_light_that_clears_is_recorded(make_project, county_staff):
+def test_a_light_turns_red_with_the_passing_days(make_project, leader_person, leader_user):
+    project = make_project(
+        stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(300)}, linked_leaders=[leader_person]
+    )
+    assert ProjectLight.objects.get(project=project).light == 1
+    later = datetime.datetime.now(SHANGHAI) + datetime.timedelta(days=70)
+    with time_machine.travel(later, tick=False):
+        result = daily_run()
+    assert result["turned_red"] == 1
+    if later.year > 2026:  # the library's last year: the job goes on and says what is missing
+        assert result["calendar"] == f"missing {later.year}"
+    assert Notification.objects.filter(user=leader_user, kind="turned_red").count() == 1
+
+
+def test_a_light_clears_as_soon_as_the_cause_goes(make_project, county_staff):
     from investrack.projects import services as project_services
 
     project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)})
@@ -128,11 +143,16 @@ def test_a_light_that_clears_is_recorded(make_project, county_staff):
     project_services.stage_advance(
         actor=county_staff, project=project, to_stage=Stage.STARTED, effective_date=days_ago(0)
     )
-    result = daily_run()
-    assert result["changed"] == 1
     assert not ProjectLight.objects.filter(project=project).exists()
+    assert daily_run()["changed"] == 0
     changes = LightChange.objects.filter(project=project).order_by("id")
     assert list(changes.values_list("before", "after")) == [(0, 2), (2, 0)]
+
+
+def test_a_year_without_holidays_stops_only_what_needs_working_days(problem, bureau):
+    with at(2027, 1, 4):
+        result = daily_run()
+    assert result["to_bureau"] == 1 and result["calendar"] == "missing 2027"
 
 
 def test_mail_failure_leaves_notifications_pending(problem, settings, bureau):

@@ -185,3 +185,29 @@ def test_a_dropped_project_has_no_light(make_project, county_staff, as_of):
         actor=county_staff, project=project, reason="撤资", effective_date=days_ago(3)
     )
     assert light_of(project, days_ago(1) if as_of else None)[0] == Light.NONE
+
+
+def test_lists_filter_on_recorded_lights_only_while_they_are_current(make_project, county_staff):
+    from investrack.service.daily import daily_run
+    from investrack.service.services import lights_outdated
+
+    red = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)})
+    yellow = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(200)})
+    make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(20)})
+    projects = Project.objects.all()
+    live = LightBook.load(live=True)
+    assert not LightBook.load().recorded  # the daily job has not run today
+    daily_run()
+    book = LightBook.load()
+    assert book.recorded
+    for level in (Light.RED, Light.YELLOW):
+        assert set(book.only(projects, level)) == set(live.only(projects, level))
+    assert light_counts(projects, book) == light_counts(projects, live) == {"red": 1, "yellow": 1}
+    # A write that removes the cause clears the recorded light at once.
+    advance(red, county_staff, Stage.STARTED, days_ago(0))
+    assert list(LightBook.load().only(projects, Light.RED)) == []
+    # A change of rules: lists compute afresh until the next daily run.
+    WarningRule.objects.filter(kind=RuleKind.SIGNED_NOT_STARTED).update(yellow_at=100, red_at=150)
+    lights_outdated()
+    book = LightBook.load()
+    assert not book.recorded and list(book.only(projects, Light.RED)) == [yellow]
