@@ -797,6 +797,14 @@ ZH.update(
         "No problem here.": "暂无问题。",
     }
 )
+ZH.update(
+    {
+        "as of": "截至日期",
+        "current": "当前有效",
+        "daily recording of lights": "每日亮灯记录",
+        "daily recordings of lights": "每日亮灯记录",
+    }
+)
 ZH_PLURAL = {
     "%(n)s day overdue": "逾期 %(n)s 天",
     "Before the next stage: %(n)s approval item is not done:": "进入下一阶段前尚有 %(n)s 项审批未完成：",

@@ -477,7 +477,6 @@ class Notification(models.Model):
     class Kind(models.TextChoices):
         ASSIGNED = "assigned", _("Problem assigned")
         DUE_SOON = "due_soon", _("Deadline near")
-        OVERDUE = "overdue", _("Problem overdue")
         ESCALATED = "escalated", _("Problem escalated")
         RESOLVED = "resolved", _("Problem resolved")
         REOPENED = "reopened", _("Problem reopened")
