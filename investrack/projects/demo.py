@@ -162,12 +162,21 @@ def _amount(rng: random.Random) -> Decimal:
 def _dates(rng, stage: Stage, as_of: datetime.date) -> dict[Stage, datetime.date]:
     gaps = [rng.randint(*GAPS[s]) for s in Stage if Stage.LEAD < s <= stage]
     span = sum(gaps)
-    room = (as_of - FIRST_DAY).days - span
-    if room < 0:  # too long a history to fit since 2021: compress it
-        gaps = [max(1, g * (as_of - FIRST_DAY).days // (span + 1)) for g in gaps]
-        span = sum(gaps)
-        room = max((as_of - FIRST_DAY).days - span, 0)
-    start = FIRST_DAY + datetime.timedelta(days=rng.randint(0, room))
+    total = (as_of - FIRST_DAY).days
+    if stage < Stage.PRODUCTION:
+        # A project still on its way has usually entered its stage lately; one in ten is
+        # stuck there for much longer than the usual time to the next stage.
+        usual = GAPS[Stage(stage + 1)][1]
+        dwell = int(usual * (2.5 if rng.random() < 0.1 else 1) * rng.random() ** 2)
+    else:
+        dwell = None
+    if span + (dwell or 0) > total:  # too long a history to fit since 2021: compress it
+        gaps = [max(1, g * total // (span + (dwell or 0) + 1)) for g in gaps]
+        span, dwell = sum(gaps), min(dwell or 0, total - sum(gaps)) if dwell is not None else None
+    if dwell is None:
+        start = FIRST_DAY + datetime.timedelta(days=rng.randint(0, max(total - span, 0)))
+    else:
+        start = as_of - datetime.timedelta(days=dwell + span)
     dates = {Stage.LEAD: start}
     current = start
     for s, gap in zip([s for s in Stage if Stage.LEAD < s <= stage], gaps, strict=True):

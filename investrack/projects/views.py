@@ -49,8 +49,8 @@ WORK_LIST_TITLES = {
 }
 
 
-def _page(request, queryset):
-    paginator = Paginator(queryset, settings.PAGE_SIZE)
+def _list_page(request, filterset):
+    paginator = selectors.ListPaginator(filterset.rows, settings.PAGE_SIZE, book=filterset.book)
     return paginator.get_page(request.GET.get("page"))
 
 
@@ -83,7 +83,7 @@ def home(request):
 @login_required
 def project_list(request):
     filterset = selectors.project_list(user=request.user, params=request.GET)
-    page = _with_reasons(_page(request, filterset.list_qs), filterset.book)
+    page = _with_reasons(_list_page(request, filterset), filterset.book)
     context = {"filter": filterset, "page": page, "industries": industry_choices()}
     template = "projects/_project_table.html" if _is_htmx(request) else "projects/list.html"
     return render(request, template, context)
@@ -94,7 +94,7 @@ def work_list(request, kind: str):
     if kind not in selectors.WORK_LISTS:
         raise Http404
     filterset = selectors.work_list(user=request.user, kind=kind, params=request.GET)
-    page = _with_reasons(_page(request, filterset.list_qs), filterset.book)
+    page = _with_reasons(_list_page(request, filterset), filterset.book)
     title, chinese = WORK_LIST_TITLES[kind]
     context = {
         "filter": filterset,
@@ -385,13 +385,11 @@ def work_list_export(request, kind: str, fmt: str):
     title, _chinese = WORK_LIST_TITLES[kind]
     name = str(title)
     if fmt == "csv":
-        rows = exports.projects_csv(
-            queryset=filterset.list_qs, overdue_field=filterset.planned_field
-        )
+        rows = exports.projects_csv(queryset=filterset.rows, overdue_field=filterset.planned_field)
         return _csv_response(rows, _dated(name, "csv"))
     file = exports.projects_xlsx(
         user=request.user,
-        queryset=filterset.list_qs,
+        queryset=filterset.rows,
         title=_("%(jurisdiction)s %(list)s list")
         % {"jurisdiction": request.user.jurisdiction_name, "list": name},
         overdue_field=filterset.planned_field,

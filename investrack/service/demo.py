@@ -38,8 +38,8 @@ PROBLEMS = [
     ("labour", "经信局", "技术工人招聘困难", "投产前需招聘熟练技工约300人。"),
     ("policy", "经信局", "招商协议奖励政策兑现", "协议约定的设备补助尚未兑现。"),
 ]
-STANDARD_INTENSITY = Decimal("300")  # 万元/亩
-STANDARD_TAX = Decimal("25")  # 万元/亩·年
+STANDARD_INTENSITY = Decimal("200")  # 万元/亩
+STANDARD_TAX = Decimal("12")  # 万元/亩·年
 DEMO_DEPARTMENT_USERS = [
     ("zrzy", "市自然资源局经办人", "自然资源局"),
     ("sthj", "市生态环境局经办人", "生态环境局"),
