@@ -8,7 +8,6 @@ and the median and p95 of the server time are printed with the number of queries
 """
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -25,13 +24,12 @@ def main() -> int:
 
     db = ROOT / f"bench-{args.projects}.sqlite3"
     sys.path.insert(0, str(ROOT))
-    from bench.setup import django_setup
+    from bench.setup import django_setup, time_page
 
     django_setup(database_url=f"sqlite:///{db}")
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.test import Client
+    from django.db import connection
     from django.test.utils import override_settings
 
     from investrack.accounts.models import User
@@ -82,19 +80,7 @@ def main() -> int:
     failed = False
     with override_settings(DEBUG=True):  # to count queries
         for label, user, url in pages:
-            client = Client()
-            client.force_login(user)
-            client.get(url)  # warm
-            times = []
-            for _ in range(args.runs):
-                reset_queries()
-                started = time.perf_counter()
-                response = client.get(url)
-                times.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            queries = len(connection.queries)
-            median = statistics.median(times)
-            p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+            median, p95, queries = time_page(user, url, args.runs)
             failed |= median >= 100
             print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{queries:>9}")
     print("\nall pages under the goal" if not failed else "\nSOME PAGES ARE OVER THE GOAL")

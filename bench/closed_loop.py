@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -28,15 +27,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=25)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from bench.setup import django_setup
+    from bench.setup import django_setup, time_page
 
     on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
     db = ROOT / f"bench-{args.projects}.sqlite3"
     django_setup(database_url=None if on_postgres else f"sqlite:///{db}")
     from django.conf import settings
     from django.core.management import call_command
-    from django.db import connection, reset_queries
-    from django.test import Client
+    from django.db import connection
     from django.test.utils import override_settings
     from django.utils import timezone
 
@@ -92,21 +90,10 @@ def main() -> int:
         worst = 0.0
         with override_settings(DEBUG=True):
             for label, user, url in pages:
-                client = Client()
-                client.force_login(user)
-                client.get(url)
-                times = []
-                for _ in range(args.runs):
-                    reset_queries()
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    times.append((time.perf_counter() - started) * 1000)
-                    assert response.status_code == 200, (url, response.status_code)
-                median = statistics.median(times)
-                p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+                median, p95, queries = time_page(user, url, args.runs)
                 if "light=" in url:
                     worst = max(worst, median)
-                print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{len(connection.queries):>9}")
+                print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{queries:>9}")
         return worst
 
     # Before today's run (or after a change of rules) every light is computed afresh.

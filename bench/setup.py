@@ -24,3 +24,26 @@ def django_setup(*, database_url: str | None = None, replace: bool = False) -> N
     import django
 
     django.setup()
+
+
+def time_page(user, url: str, runs: int) -> tuple[float, float, int]:
+    """Server time of ``url`` for ``user`` through Django's full stack, after one warm-up
+    request: (median ms, p95 ms, queries of the last request). Call under DEBUG=True."""
+    import statistics
+    import time
+
+    from django.db import connection, reset_queries
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    client.get(url)
+    times = []
+    for _ in range(runs):
+        reset_queries()
+        started = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+    return statistics.median(times), p95, len(connection.queries)

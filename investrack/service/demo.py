@@ -121,16 +121,7 @@ def _checklists(rng, as_of):
             else:
                 status, submitted, approved = ApprovalStatus.NOT_STARTED, None, None
             items.append(
-                ApprovalItem(
-                    project_id=pk,
-                    name=t.name,
-                    order=t.order,
-                    needed_before=t.needed_before,
-                    department_id=t.department_id,
-                    status=status,
-                    submitted_on=submitted,
-                    approved_on=approved,
-                )
+                t.item_for(pk, status=status, submitted_on=submitted, approved_on=approved)
             )
     ApprovalItem.objects.bulk_create(items, batch_size=2000, ignore_conflicts=True)
 

@@ -228,6 +228,17 @@ class ApprovalTemplate(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def item_for(self, project_id: int, **fields) -> ApprovalItem:
+        """This item on a project's checklist (not saved)."""
+        return ApprovalItem(
+            project_id=project_id,
+            name=self.name,
+            order=self.order,
+            needed_before=self.needed_before,
+            department_id=self.department_id,
+            **fields,
+        )
+
 
 class ApprovalStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")

@@ -253,30 +253,55 @@ def _save(problem: Problem, fields: list[str]) -> None:
     problem.refresh_from_db(fields=["version"])
 
 
+def _step_to(
+    problem, *, actor, version, allowed, may, refusal, status, kind, action, text=""
+) -> Problem:
+    """Lock, check who and from where, move to ``status`` and record the step."""
+    problem = _locked(problem, version)
+    if not may(actor, problem):
+        raise PermissionDenied(refusal)
+    if problem.status not in allowed:
+        raise _refuse_status(problem, action)
+    problem.status = status
+    fields = ["status"]
+    if status == ProblemStatus.CONFIRMED:
+        problem.confirmed_on = today()
+        fields.append("confirmed_on")
+    _save(problem, fields)
+    _step(problem, kind=kind, actor=actor, text=text)
+    return problem
+
+
 @transaction.atomic
 def problem_accept(*, actor, problem: Problem, version=None, text: str = "") -> Problem:
-    problem = _locked(problem, version)
-    if not may_handle(actor, problem):
-        raise PermissionDenied(_("Only the assigned department works on this problem."))
-    if problem.status != ProblemStatus.RAISED:
-        raise _refuse_status(problem, _("accepted"))
-    problem.status = ProblemStatus.ACCEPTED
-    _save(problem, ["status"])
-    _step(problem, kind=ProblemEvent.Kind.ACCEPTED, actor=actor, text=text)
-    return problem
+    return _step_to(
+        problem,
+        actor=actor,
+        version=version,
+        allowed=[ProblemStatus.RAISED],
+        may=may_handle,
+        refusal=_("Only the assigned department works on this problem."),
+        status=ProblemStatus.ACCEPTED,
+        kind=ProblemEvent.Kind.ACCEPTED,
+        action=_("accepted"),
+        text=text,
+    )
 
 
 @transaction.atomic
 def problem_start(*, actor, problem: Problem, version=None, text: str = "") -> Problem:
-    problem = _locked(problem, version)
-    if not may_handle(actor, problem):
-        raise PermissionDenied(_("Only the assigned department works on this problem."))
-    if problem.status not in (ProblemStatus.RAISED, ProblemStatus.ACCEPTED):
-        raise _refuse_status(problem, _("started"))
-    problem.status = ProblemStatus.IN_PROGRESS
-    _save(problem, ["status"])
-    _step(problem, kind=ProblemEvent.Kind.STARTED, actor=actor, text=text)
-    return problem
+    return _step_to(
+        problem,
+        actor=actor,
+        version=version,
+        allowed=[ProblemStatus.RAISED, ProblemStatus.ACCEPTED],
+        may=may_handle,
+        refusal=_("Only the assigned department works on this problem."),
+        status=ProblemStatus.IN_PROGRESS,
+        kind=ProblemEvent.Kind.STARTED,
+        action=_("started"),
+        text=text,
+    )
 
 
 @transaction.atomic
@@ -320,16 +345,18 @@ def problem_resolve(*, actor, problem: Problem, reply: str, version=None, files=
 
 @transaction.atomic
 def problem_confirm(*, actor, problem: Problem, version=None, text: str = "") -> Problem:
-    problem = _locked(problem, version)
-    if not may_close(actor, problem):
-        raise PermissionDenied(_("The side that raised the problem confirms it is solved."))
-    if problem.status != ProblemStatus.RESOLVED:
-        raise _refuse_status(problem, _("confirmed"))
-    problem.status = ProblemStatus.CONFIRMED
-    problem.confirmed_on = today()
-    _save(problem, ["status", "confirmed_on"])
-    _step(problem, kind=ProblemEvent.Kind.CONFIRMED, actor=actor, text=text)
-    return problem
+    return _step_to(
+        problem,
+        actor=actor,
+        version=version,
+        allowed=[ProblemStatus.RESOLVED],
+        may=may_close,
+        refusal=_("The side that raised the problem confirms it is solved."),
+        status=ProblemStatus.CONFIRMED,
+        kind=ProblemEvent.Kind.CONFIRMED,
+        action=_("confirmed"),
+        text=text,
+    )
 
 
 @transaction.atomic
@@ -559,17 +586,7 @@ def approval_checklist_create(*, actor, project: Project) -> int:
     require_editor(actor)
     existing = set(project.approval_items.values_list("name", flat=True))
     templates = ApprovalTemplate.objects.filter(category__in=["", project.category])
-    items = [
-        ApprovalItem(
-            project=project,
-            name=t.name,
-            order=t.order,
-            needed_before=t.needed_before,
-            department_id=t.department_id,
-        )
-        for t in templates
-        if t.name not in existing
-    ]
+    items = [t.item_for(project.pk) for t in templates if t.name not in existing]
     ApprovalItem.objects.bulk_create(items)
     for item in ApprovalItem.objects.filter(project=project, name__in=[i.name for i in items]):
         audit.record(
