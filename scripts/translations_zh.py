@@ -800,6 +800,7 @@ ZH.update(
 ZH.update(
     {
         "as of": "截至日期",
+        "Kind of problem": "问题类别",
         "current": "当前有效",
         "daily recording of lights": "每日亮灯记录",
         "daily recordings of lights": "每日亮灯记录",

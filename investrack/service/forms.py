@@ -33,7 +33,7 @@ class _Assignment(forms.Form):
 class ProblemRaiseForm(_Assignment):
     title = forms.CharField(label=_("Title"), max_length=120)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
-    category = forms.ChoiceField(label=_("Category"), choices=ProblemCategory.choices)
+    category = forms.ChoiceField(label=_("Kind of problem"), choices=ProblemCategory.choices)
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL
     )
