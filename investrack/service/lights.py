@@ -38,6 +38,7 @@ from investrack.service.models import (
     Light,
     LightsRecorded,
     Problem,
+    ProjectLight,
     RuleKind,
     WarningRule,
 )
@@ -181,13 +182,17 @@ class LightBook:
     def filter(self, queryset: QuerySet, level: int) -> QuerySet:
         """Projects whose light is at least ``level``."""
         if self.recorded:
-            return queryset.filter(recorded_light__light__gte=level)
+            lit = ProjectLight.objects.filter(light__gte=level).values("project_id")
+            return queryset.filter(pk__in=lit)
         return queryset.filter(self.lit(level))
 
     def only(self, queryset: QuerySet, level: int) -> QuerySet:
         """Projects whose light is exactly ``level`` (yellow and not red, say)."""
         if self.recorded:
-            return queryset.filter(recorded_light__light=level)
+            # A subquery rather than a join: SQLite then walks the list in its own order
+            # and stops at the end of the page instead of sorting every lit project.
+            lit = ProjectLight.objects.filter(light=level).values("project_id")
+            return queryset.filter(pk__in=lit)
         if level == Light.RED:
             return queryset.filter(self.lit(Light.RED))
         return queryset.filter(self.lit(Light.YELLOW)).exclude(self.lit(Light.RED))
