@@ -70,7 +70,3 @@ class WorkCalendar:
             day += ONE_DAY
             count += self.is_workday(day)
         return count
-
-
-def add_working_days(start: datetime.date, days: int) -> datetime.date:
-    return WorkCalendar().add(start, days)

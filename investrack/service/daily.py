@@ -21,12 +21,6 @@ from investrack.service.models import (
 from investrack.service.notifications import notify, send_pending_emails
 
 log = logging.getLogger(__name__)
-CHUNK = 5000
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def problems_follow_up(*, as_of: datetime.date) -> dict:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
@@ -285,8 +286,6 @@ def _wan_per_mu(amount, land) -> str:
 
 def light_counts(queryset: QuerySet, book: LightBook) -> dict:
     """How many projects of ``queryset`` are red and yellow, in one query."""
-    from django.db.models import Count
-
     queryset = queryset.order_by()
     if book.recorded:
         return queryset.aggregate(

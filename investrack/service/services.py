@@ -11,7 +11,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -655,8 +654,3 @@ def approval_item_update(
         changes=audit.diff(before, audit.snapshot(item, APPROVAL_FIELDS)),
     )
     return item
-
-
-def escalation_leader_cutoff(as_of: datetime.date, calendar: WorkCalendar) -> datetime.date:
-    """Deadlines on or before this day are ``ESCALATE_TO_LEADER_AFTER`` working days past."""
-    return calendar.add(as_of, -settings.ESCALATE_TO_LEADER_AFTER)
