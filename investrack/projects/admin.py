@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from investrack.core.admin import ReadOnlyAdmin
 from investrack.projects.models import ImportBatch, Investor, Tag
 
 
@@ -16,7 +17,7 @@ class InvestorAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImportBatch)
-class ImportBatchAdmin(admin.ModelAdmin):
+class ImportBatchAdmin(ReadOnlyAdmin):
     """The record of every upload: read-only, as history is."""
 
     list_display = ["uploaded_at", "original_name", "kind", "uploaded_by", "status", "rows",
@@ -24,12 +25,3 @@ class ImportBatchAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status"]
     search_fields = ["original_name", "sha256", "uploaded_by__username"]
     date_hierarchy = "uploaded_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

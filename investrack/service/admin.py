@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from investrack.core.admin import ReadOnlyAdmin
 from investrack.projects.models import Stage
 from investrack.regions.models import Region
 from investrack.service.models import (
@@ -75,19 +76,6 @@ class ApprovalTemplateAdmin(admin.ModelAdmin):
     list_display = ["name", "category", "needed_before", "department", "order"]
     list_editable = ["order", "needed_before", "department"]
     list_filter = ["category"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is append-only: it is looked at here, never changed."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ProblemEventInline(admin.TabularInline):
