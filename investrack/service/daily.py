@@ -42,7 +42,7 @@ def problems_follow_up(*, as_of: datetime.date) -> dict:
     if remind_until:
         for problem in open_.filter(deadline__gte=as_of, deadline__lte=remind_until):
             notify(
-                users=services._handlers(problem),
+                users=services.handlers_of(problem),
                 kind=Notification.Kind.DUE_SOON,
                 key=f"problem:{problem.pk}:due:{problem.deadline}",
                 title=_("Deadline %(deadline)s: %(title)s (%(project)s)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,6 +107,13 @@ def approval_checklist(*, project: Project) -> list[ApprovalItem]:
     return list(
         project.approval_items.select_related("agent", "department").order_by("order", "id")
     )
+
+
+def approval_item(*, user, pk: int) -> ApprovalItem:
+    """An approval item of a project the user may see; 404 otherwise."""
+    visible = scope(user, Project.objects.all()).values("pk")
+    qs = ApprovalItem.objects.select_related("project", "agent", "department")
+    return get_object_or_404(qs.filter(project__in=visible), pk=pk)
 
 
 def blockers(*, project: Project, items: list[ApprovalItem]) -> list[ApprovalItem]:

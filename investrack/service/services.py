@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,7 +98,7 @@ def leader_users(project: Project):
     return User.objects.filter(person__linked_projects=project, is_active=True)
 
 
-def _handlers(problem: Problem) -> list:
+def handlers_of(problem: Problem) -> list:
     users = list(department_users(problem.department_id))
     if problem.assignee_id and problem.assignee.user_id:
         users.append(problem.assignee.user_id)
@@ -146,7 +147,7 @@ def _step(problem: Problem, *, kind: str, actor, text: str = "") -> ProblemEvent
 
 def _tell_handlers(problem: Problem, *, kind: str, key: str, title: str, body: str = ""):
     notify(
-        users=_handlers(problem),
+        users=handlers_of(problem),
         kind=kind,
         key=key,
         title=title,
@@ -467,7 +468,7 @@ def problem_escalate(*, problem: Problem, to: int, as_of: datetime.date) -> bool
     project = problem.project
     users = list(bureau_users(project)) if to == Escalation.BUREAU else list(leader_users(project))
     notify(
-        users=users + _handlers(problem),
+        users=users + handlers_of(problem),
         kind=Notification.Kind.ESCALATED,
         key=f"problem:{problem.pk}:escalated:{to}:{problem.deadline}",
         title=_("Overdue and escalated: %(title)s (%(project)s, %(department)s)")
@@ -566,7 +567,7 @@ def _tell_turned_red(project_ids: list[int], as_of: datetime.date) -> None:
                     key=f"light:{pk}:red:{as_of}",
                     title=_("Red light: %(project)s") % {"project": name},
                     body=_("The project turned red on %(date)s.") % {"date": as_of.isoformat()},
-                    url=f"/projects/{pk}/",
+                    url=reverse("projects:detail", args=[pk]),
                 )
                 for user_id in users
             ]

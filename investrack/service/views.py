@@ -25,7 +25,7 @@ from investrack.service.forms import (
     ProblemStepForm,
 )
 from investrack.service.lights import LightBook
-from investrack.service.models import ApprovalItem, ProblemCategory
+from investrack.service.models import ProblemCategory
 
 STEPS = {
     # step: (service, the name of its text argument, whether the text is required)
@@ -120,8 +120,6 @@ def problem_step(request, pk: int, step: str):
                     kwargs["files"] = data["files"]
                 service(actor=request.user, problem=problem, **kwargs)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                exc = ValidationError([m for ms in exc.message_dict.values() for m in ms])
             add_service_error(form, exc)
         else:
             messages.success(request, _("Saved."))
@@ -194,16 +192,10 @@ def approval_checklist_create(request, pk: int):
     return redirect(project.get_absolute_url() + "#approvals")
 
 
-def _approval_item(user, pk: int) -> ApprovalItem:
-    visible = project_selectors.projects_visible_to(user).values("pk")
-    qs = ApprovalItem.objects.select_related("project", "agent", "department")
-    return get_object_or_404(qs.filter(project__in=visible), pk=pk)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def approval_item_edit(request, pk: int):
-    item = _approval_item(request.user, pk)
+    item = selectors.approval_item(user=request.user, pk=pk)
     form = ApprovalItemForm(request.POST or None, request.FILES or None, instance=item)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -234,7 +226,7 @@ def approval_item_edit(request, pk: int):
 
 @login_required
 def approval_document(request, pk: int):
-    item = _approval_item(request.user, pk)
+    item = selectors.approval_item(user=request.user, pk=pk)
     if not item.document:
         raise Http404
     return FileResponse(item.document.open("rb"), as_attachment=True, filename=item.document_name)

@@ -74,7 +74,7 @@ def test_the_department_resolves_and_the_raiser_confirms(
     assert problem.title in workbench
     url = reverse("service:problem_step", args=[problem.pk, "resolve"])
     empty = client.post(url, {"text": " ", "version": problem.version})
-    assert empty.status_code == 422
+    assert empty.status_code == 422 and "请说明问题是如何解决的" in empty.content.decode()
     assert client.post(url, {"text": "已调剂", "version": problem.version}).status_code == 302
     client = client_for(county_staff)
     problem.refresh_from_db()
