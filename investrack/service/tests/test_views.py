@@ -129,6 +129,8 @@ def test_another_county_and_another_department_see_nothing(
     client = client_for(other_staff)
     for url in item_urls + [reverse("service:problem_raise", args=[project.pk])]:
         assert client.get(url).status_code == 404, url
+    refused = client.post(item_urls[0], {"status": "not_needed", "version": item.version})
+    assert refused.status_code == 404
     assert client.post(reverse("service:checklist", args=[project.pk])).status_code == 404
     assert project.name not in client.get(reverse("service:leader")).content.decode()
     assert project.name not in client.get(reverse("projects:list") + "?light=red").content.decode()
@@ -165,6 +167,12 @@ def test_the_inbox_counts_and_opens_only_ones_own(
     assert client.get(reverse("service:inbox_badge")).content == b""
     other = client_for(county_staff)
     assert other.get(reverse("service:inbox_open", args=[note.pk])).status_code == 404
+    assert note.title not in other.get(reverse("service:inbox")).content.decode()
+
+
+def test_reading_all_marks_only_ones_own(client_for, department_staff, county_staff, problem):
+    client_for(county_staff).post(reverse("service:inbox_read_all"))
+    assert Notification.objects.get(user=department_staff).read_at is None
 
 
 def test_the_checklist_shows_what_stands_before_the_next_stage(client_for, county_staff, project):
