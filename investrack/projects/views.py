@@ -371,9 +371,9 @@ def project_list_export(request, fmt: str):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     name = _("Project list")
     if fmt == "csv":
-        return _csv_response(exports.projects_csv(queryset=filterset.qs), _dated(name, "csv"))
+        return _csv_response(exports.projects_csv(queryset=filterset.rows), _dated(name, "csv"))
     title = _("%(jurisdiction)s project list") % {"jurisdiction": request.user.jurisdiction_name}
-    file = exports.projects_xlsx(user=request.user, queryset=filterset.qs, title=title)
+    file = exports.projects_xlsx(user=request.user, queryset=filterset.rows, title=title)
     return _xlsx_response(file, _dated(name, "xlsx"))
 
 
@@ -402,11 +402,11 @@ def progress_export(request, fmt: str):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     name = _("Monthly progress")
     if fmt == "csv":
-        return _csv_response(exports.progress_csv(queryset=filterset.qs), _dated(name, "csv"))
+        return _csv_response(exports.progress_csv(queryset=filterset.rows), _dated(name, "csv"))
     title = _("%(jurisdiction)s monthly progress of projects") % {
         "jurisdiction": request.user.jurisdiction_name
     }
-    file = exports.progress_xlsx(user=request.user, queryset=filterset.qs, title=title)
+    file = exports.progress_xlsx(user=request.user, queryset=filterset.rows, title=title)
     return _xlsx_response(file, _dated(name, "xlsx"))
 
 
