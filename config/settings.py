@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "investrack.regions",
     "investrack.projects",
     "investrack.service",
+    "investrack.insights",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,11 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The closed loop: a problem overdue this many working days goes from the city bureau up to
 # the project's linked leaders; reminders go out this many working days before a deadline.
 ESCALATE_TO_LEADER_AFTER = int(os.environ.get("ESCALATE_TO_LEADER_AFTER", "3"))
+# The horse race: a target counts up to this completion (%), and the last N places are flagged.
+RACE_COMPLETION_CAP = int(os.environ.get("RACE_COMPLETION_CAP", "150"))
+RACE_FLAG_BOTTOM = int(os.environ.get("RACE_FLAG_BOTTOM", "2"))
+# Who signs the monthly briefing (通报), e.g. 温州市投资促进局.
+BRIEFING_ISSUER = os.environ.get("BRIEFING_ISSUER", "")
 REMIND_BEFORE_DEADLINE = int(os.environ.get("REMIND_BEFORE_DEADLINE", "1"))
 
 # Production hardening (python manage.py check --deploy is clean with DEBUG off).

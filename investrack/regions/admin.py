@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from investrack.regions.models import Industry, Park, Region
+from investrack.core.admin import ReadOnlyAdmin
+from investrack.regions.models import (
+    ChainLeader,
+    ChainLink,
+    Industry,
+    IndustryChain,
+    Park,
+    RaceWeight,
+    Region,
+    Target,
+)
 
 
 @admin.register(Region)
@@ -25,3 +35,38 @@ class IndustryAdmin(admin.ModelAdmin):
     list_filter = ["level", "section"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
+
+
+@admin.register(Target)
+class TargetAdmin(ReadOnlyAdmin):
+    """Targets are entered on the targets page (audited); here they can only be read."""
+
+    list_display = ["year", "region", "park", "indicator", "value", "updated_at"]
+    list_filter = ["year", "indicator"]
+
+
+@admin.register(RaceWeight)
+class RaceWeightAdmin(ReadOnlyAdmin):
+    """Weights are set on the targets page (audited); here they can only be read."""
+
+    list_display = ["year", "indicator", "weight"]
+    list_filter = ["year"]
+
+
+class ChainLinkInline(admin.TabularInline):
+    model = ChainLink
+    extra = 1
+    fields = ["segment", "position", "name", "description"]
+
+
+class ChainLeaderInline(admin.TabularInline):
+    model = ChainLeader
+    extra = 1
+    fields = ["name", "link", "region", "note"]
+    raw_id_fields = ["region"]
+
+
+@admin.register(IndustryChain)
+class IndustryChainAdmin(admin.ModelAdmin):
+    list_display = ["name", "position"]
+    inlines = [ChainLinkInline, ChainLeaderInline]
