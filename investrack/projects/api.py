@@ -16,7 +16,7 @@ from pydantic import AfterValidator
 from investrack.core.permissions import parks_for, regions_for
 from investrack.projects import open_data, selectors, services
 from investrack.projects.models import STAGE_DATE_FIELD, Category, Stage, StageEvent
-from investrack.regions.models import Industry
+from investrack.regions.models import Indicator, Industry
 
 router = Router(tags=["projects"])
 
@@ -183,6 +183,16 @@ class ProjectQuery(Schema):
     signed_year: int | None = Field(None, ge=1900, le=2200)
     status: Literal["active", "stalled", "dropped", "all"] | None = None
     light: Literal["red", "yellow", "lit"] | None = None
+    chain: int | None = Field(None, description="Industry chain id")
+    chain_link: int | None = Field(None, description="Industry-chain link id")
+    indicator: Indicator | None = Field(
+        None, description="The projects behind an indicator's figure (with from, to, as_of)"
+    )
+    period_from: datetime.date | None = Field(None, alias="from", description="First month")
+    period_to: datetime.date | None = Field(None, alias="to", description="Last month")
+    as_of: datetime.date | None = Field(None, description="The figure as of this date")
+    on: datetime.date | None = Field(None, description="With stage: the stage on this date")
+    signed_by: datetime.date | None = Field(None, description="Signed by this date, not dropped")
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import DateTimeField, ExpressionWrapper, F, Value
+from django.db.models.functions import Least
+from django.utils import timezone
 
 from investrack.accounts.models import Department, Person, Role, User
 from investrack.projects.models import (
@@ -27,7 +30,7 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
-from investrack.regions.models import Industry, Park, Region
+from investrack.regions.models import ChainLink, Industry, Park, Region
 
 CITY_CODE = "330300"
 COUNTIES = ["330302", "330303", "330304", "330381", "330382", "330324", "330326", "330327"]
@@ -54,6 +57,21 @@ DEPARTMENTS = [
     ("温州市经济和信息化局", "经信局"),
     ("国网温州供电公司", "供电公司"),
 ]
+# The link of the new-energy vehicle chain a product belongs to (传感器 is left a gap).
+CHAIN_LINK_OF_PRODUCT = {
+    "新能源整车": "整车制造",
+    "智能网联汽车整车": "整车制造",
+    "新能源汽车底盘": "底盘系统",
+    "智能座舱": "智能座舱",
+    "汽车线束": "汽车线束",
+    "新能源汽车线束": "汽车线束",
+    "动力电池": "动力电池",
+    "锂电池材料": "动力电池",
+    "驱动电机": "驱动电机",
+    "电控系统": "电控系统",
+    "新能源汽车轮胎": "轮胎",
+    "综合能源站": "充电设施",
+}
 TAGS = ["省重大", "市重点", "百亿", "专精特新", "外资", "链主", "回归", "绿色低碳"]
 # Industry (GB/T 4754 class) and what such a project makes.
 PRODUCTS = [
@@ -289,6 +307,7 @@ def existing_demo_logins() -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):
+    seeding_started = timezone.now()
     rng = random.Random(seed)
     city, counties, parks, departments, tags = _reference(as_of)
     managers, leaders = _people(random.Random(seed + 1), counties, departments)
@@ -298,6 +317,7 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
     for park in parks:
         parks_by_county.setdefault(park.region_id, []).append(park)
     industries = {i.code: i for i in Industry.objects.filter(code__in=[p[0] for p in PRODUCTS])}
+    chain_links = dict(ChainLink.objects.filter(chain__name="新能源汽车").values_list("name", "pk"))
     # Investors: a pool shared by projects, so that groups have several projects and phases.
     existing_investors = Investor.objects.count()
     pool = max(50, projects // 3)
@@ -374,6 +394,7 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                 investor=investor,
                 category=category,
                 industry=industries.get(code),
+                chain_link_id=chain_links.get(CHAIN_LINK_OF_PRODUCT.get(product, "")),
                 region=county,
                 park=park,
                 total_investment=amount,
@@ -470,6 +491,12 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                 if r > 0.875:
                     months = min(months, 1 + int(r * 1000) % 6)
                 monthly = (amount / Decimal(max(24, months))).quantize(Decimal("10000"))
+                # Foreign capital arrives over the months of construction (in US dollars).
+                foreign_monthly = (
+                    (project.foreign_investment / Decimal(max(24, months))).quantize(Decimal(100))
+                    if project.foreign_investment
+                    else None
+                )
                 for k in range(months):
                     y, m = divmod(start.month - 1 + k, 12)
                     reports.append(
@@ -477,6 +504,7 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                             project=project,
                             period=datetime.date(start.year + y, m + 1, 1),
                             investment_completed=monthly,
+                            foreign_investment_arrived=foreign_monthly,
                             construction_progress=min(100, (k + 1) * 100 // max(months, 12)),
                             reported_by=who,
                         )
@@ -488,8 +516,19 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
         made += size
         if log:
             log(f"{made} / {projects}")
+    # Reports were recorded in the first days of the following month, not today.
+    ProgressReport.objects.filter(reported_at__gte=seeding_started).update(
+        reported_at=Least(
+            ExpressionWrapper(
+                F("period") + datetime.timedelta(days=38), output_field=DateTimeField()
+            ),
+            Value(seeding_started),
+        )
+    )
+    from investrack.insights.demo import seed_insights
     from investrack.service.demo import demo_department_users, seed_closed_loop
 
     logins += demo_department_users(city)
     seed_closed_loop(city=city, counties=counties, as_of=as_of, seed=seed)
+    seed_insights(city=city, as_of=as_of, seed=seed)
     return DemoLogins(rows=logins)

@@ -8,9 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.permissions import parks_for, regions_for
+from investrack.insights.indicators import Period, alive, indicator_condition
 from investrack.projects.models import Category, Investor, Project, Stage, Tag
-from investrack.regions.models import Industry
-from investrack.service.lights import LightBook
+from investrack.regions.models import Indicator, Industry
+from investrack.service.lights import LightBook, in_stages_on
 from investrack.service.models import Light
 
 YI = Decimal(100_000_000)
@@ -54,7 +55,11 @@ class ProjectFilter(django_filters.FilterSet):
     )
     park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=None, to_field_name="code")
     stage = django_filters.TypedMultipleChoiceFilter(
-        label=_("Stage"), choices=Stage.choices, coerce=int, widget=forms.CheckboxSelectMultiple
+        label=_("Stage"),
+        choices=Stage.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        method="filter_stage",
     )
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     industry = django_filters.CharFilter(label=_("Industry code"), method="filter_industry")
@@ -67,6 +72,18 @@ class ProjectFilter(django_filters.FilterSet):
     signed_year = django_filters.NumberFilter(
         label=_("Year signed"), field_name="signed_on", lookup_expr="year"
     )
+    chain = django_filters.NumberFilter(label=_("Industry chain"), field_name="chain_link__chain")
+    chain_link = django_filters.NumberFilter(label=_("Chain link"), field_name="chain_link")
+    # The drill-down from a figure: the projects behind an indicator for a period, as of a date.
+    indicator = django_filters.ChoiceFilter(
+        label=_("Indicator"), choices=Indicator.choices, method="filter_indicator"
+    )
+    period_from = django_filters.DateFilter(label=_("From"), method="filter_nothing")
+    period_to = django_filters.DateFilter(label=_("To"), method="filter_nothing")
+    as_of = django_filters.DateFilter(label=_("As of"), method="filter_nothing")
+    # The stage filter then means the stage on that date; alone: the projects there were then.
+    on = django_filters.DateFilter(label=_("On"), method="filter_on")
+    signed_by = django_filters.DateFilter(label=_("Signed by"), method="filter_signed_by")
     light = django_filters.ChoiceFilter(
         label=_("Warning light"), choices=LIGHT_CHOICES, method="filter_light"
     )
@@ -83,7 +100,12 @@ class ProjectFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, user=None, **kwargs):
         data = data.copy() if data is not None else {}
-        data.setdefault("status", "active")
+        for outer, inner in (("from", "period_from"), ("to", "period_to")):
+            if outer in data and inner not in data:
+                data[inner] = data[outer]
+        # A figure as of a date counts projects dropped after it: its list must show them.
+        dated = any(data.get(name) for name in ("indicator", "on", "signed_by"))
+        data.setdefault("status", "all" if dated else "active")
         super().__init__(data, *args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
         self.filters["park"].queryset = parks_for(user)
@@ -135,6 +157,36 @@ class ProjectFilter(django_filters.FilterSet):
         if value == "yellow":
             return self.book.only(queryset, Light.YELLOW)
         return self.book.filter(queryset, Light.YELLOW)
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by filter_indicator
+
+    def period(self) -> Period | None:
+        data = self.form.cleaned_data
+        start, end = data.get("period_from"), data.get("period_to")
+        if not (data.get("indicator") and start and end):
+            return None
+        return Period.months(start, end, data.get("as_of"))
+
+    def filter_indicator(self, queryset, name, value):
+        period = self.period()
+        if period is None:
+            return queryset
+        return queryset.filter(indicator_condition(value, period))
+
+    def filter_on(self, queryset, name, value):
+        stages = self.form.cleaned_data.get("stage")
+        if stages:
+            return queryset.filter(in_stages_on(stages, value))
+        return queryset.filter(alive(value), lead_on__lte=value)
+
+    def filter_signed_by(self, queryset, name, value):
+        return queryset.filter(alive(value), signed_on__lte=value)
+
+    def filter_stage(self, queryset, name, value):
+        if not value or self.form.cleaned_data.get("on"):
+            return queryset  # the stage on a date: see filter_on
+        return queryset.filter(stage__in=value)
 
     def filter_status(self, queryset, name, value):
         if value == "active":

@@ -23,7 +23,7 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
-from investrack.regions.models import Industry
+from investrack.regions.models import ChainLink, Industry
 
 
 class CodeChoiceField(forms.ModelChoiceField):
@@ -67,6 +67,7 @@ class ProjectForm(forms.ModelForm):
             "national_code",
             "category",
             "industry",
+            "chain_link",
             "region",
             "park",
             "total_investment",
@@ -133,6 +134,7 @@ class ProjectForm(forms.ModelForm):
         self.fields["linked_leaders"].queryset = people.filter(is_leader=True).distinct()
         self.fields["lead_department"].queryset = Department.objects.all()
         self.fields["tags"].queryset = Tag.objects.all()
+        self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
             if self.instance.investor_id:
@@ -273,6 +275,19 @@ class ProgressReportForm(forms.Form):
     construction_progress = forms.IntegerField(
         label=_("Construction progress (%)"), min_value=0, max_value=100
     )
+    foreign_investment_arrived = forms.DecimalField(
+        label=_("Foreign investment arrived this month (10k US dollars)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        help_text=_("实际到位外资, if any."),
+    )
+
+    def clean_foreign_investment_arrived(self):
+        value = self.cleaned_data["foreign_investment_arrived"]
+        return None if value is None else value * 10_000  # stored in US dollars
+
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

@@ -125,6 +125,14 @@ class Project(models.Model):
         blank=True,
         on_delete=models.PROTECT,
     )
+    chain_link = models.ForeignKey(
+        "regions.ChainLink",
+        verbose_name=_("industry-chain link"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
@@ -253,6 +261,10 @@ class Project(models.Model):
                 fields=["stage", "planned_production_date"], name="project_stage_planprod_idx"
             ),
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
+            # The indicators count the projects that reached a stage in a period.
+            models.Index(fields=["started_on"], name="project_started_on_idx"),
+            models.Index(fields=["completed_on"], name="project_completed_on_idx"),
+            models.Index(fields=["production_on"], name="project_production_on_idx"),
             models.Index(fields=["total_investment"], name="project_total_inv_idx"),
             models.Index(fields=["industry"], name="project_industry_idx"),
             # Covers the overview's grouped count (stage, scope, amount, overdue) without the table.
@@ -390,6 +402,15 @@ class ProgressReport(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0)],
     )
+    foreign_investment_arrived = models.DecimalField(
+        _("foreign investment arrived this month (US dollars)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("实际到位外资: foreign capital actually paid in this month."),
+    )
     construction_progress = models.PositiveSmallIntegerField(
         _("construction progress (%)"), default=0
     )
@@ -407,6 +428,7 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["project", "period"]
+        indexes = [models.Index(fields=["period"], name="progress_period_idx")]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="progress_one_per_month"),
             models.CheckConstraint(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from investrack.core import audit
 from investrack.core.permissions import get_for_user_or_404, scope
+from investrack.insights.indicators import figure_text, indicator_value
 from investrack.projects.filters import ProjectFilter
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
@@ -16,6 +17,7 @@ from investrack.projects.models import (
     Stage,
     StageEvent,
 )
+from investrack.regions.models import Indicator
 from investrack.service.lights import LightBook
 from investrack.service.selectors import open_problem_count
 
@@ -60,7 +62,22 @@ def project_list(*, user, params) -> ProjectFilter:
     filterset = ProjectFilter(params, queryset=projects_visible_to(user), user=user)
     filterset.rows = filterset.qs
     filterset.list_qs = _for_listing(filterset.rows, filterset.book)
+    filterset.figure = _figure_behind(filterset)
     return filterset
+
+
+def _figure_behind(filterset: ProjectFilter) -> dict | None:
+    """For a list opened from a figure: the figure, computed again over the list's rows."""
+    period = filterset.period() if filterset.is_valid() else None
+    if period is None:
+        return None
+    indicator = filterset.form.cleaned_data["indicator"]
+    return {
+        "label": Indicator(indicator).label,
+        "period": period,
+        "indicator": indicator,
+        "text": figure_text(indicator, indicator_value(filterset.rows, indicator, period)),
+    }
 
 
 # The three lists (三张清单) plus 促投产: which stage each holds and which planned date drives it.
@@ -134,6 +151,7 @@ def project_detail(*, user, pk: int, book: LightBook | None = None) -> Project:
         "region",
         "park",
         "industry",
+        "chain_link__chain",
         "investor",
         "responsible_person",
         "lead_department",

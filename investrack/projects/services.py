@@ -41,6 +41,7 @@ EDITABLE_FIELDS = [
     "investor",
     "category",
     "industry",
+    "chain_link",
     "region",
     "park",
     "total_investment",
@@ -730,6 +731,7 @@ def progress_report_submit(
     period: datetime.date,
     investment_completed,
     construction_progress: int,
+    foreign_investment_arrived=None,
     note: str = "",
 ) -> ProgressReport:
     """Report a month's progress of a started project. One report per project and month."""
@@ -753,6 +755,7 @@ def progress_report_submit(
         period=period,
         investment_completed=investment_completed,
         construction_progress=construction_progress,
+        foreign_investment_arrived=foreign_investment_arrived,
         note=note,
         reported_by=actor,
     )

@@ -5,7 +5,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from investrack.core.units import format_amount, format_area, to_wan
+from investrack.core.units import format_amount, format_area, format_date, to_wan
 
 register = template.Library()
 
@@ -20,6 +20,12 @@ def wan(value):
     """An amount in 万元 as a plain number (for tables whose header names the unit)."""
     value = to_wan(value)
     return "—" if value is None else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def official_date(value):
+    """2023年10月9日 (English: 2023-10-09)."""
+    return format_date(value)
 
 
 @register.filter
