@@ -10,6 +10,7 @@ from ninja.security import HttpBearer, django_auth
 
 from investrack.accounts.services import user_for_api_key
 from investrack.core.api import install_error_handlers
+from investrack.insights.api import router as insights_router
 from investrack.projects.api import router as projects_router
 from investrack.regions.api import router as regions_router
 
@@ -37,6 +38,7 @@ api = NinjaAPI(
 )
 api.add_router("/projects", projects_router)
 api.add_router("/", regions_router)
+api.add_router("/insights", insights_router)
 
 
 install_error_handlers(api)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", project_views.home, name="home"),
     path("projects/", include("investrack.projects.urls")),
     path("", include("investrack.service.urls")),
+    path("insights/", include("investrack.insights.urls")),
     path("api/v1/", api.urls),
     path("accounts/profile/", include("investrack.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

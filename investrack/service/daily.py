@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
+from investrack.insights.services import race_snapshot_take, race_snapshots_due
 from investrack.service import services
 from investrack.service.models import (
     OPEN_STATUSES,
@@ -77,4 +78,9 @@ def daily_run(*, as_of: datetime.date | None = None) -> dict:
     result.update(services.lights_record(as_of=as_of))
     result.update(problems_follow_up(as_of=as_of))
     result["emailed"] = send_pending_emails()
+    # On the first run of a month: keep last month's horse-race standings.
+    result["standings_kept"] = sum(
+        race_snapshot_take(city=city, month=month)
+        for city, month in race_snapshots_due(today=as_of)
+    )
     return result

@@ -84,7 +84,7 @@ def _last_month_ended_by(day: datetime.date) -> datetime.date:
     return (first_of_next - datetime.timedelta(days=1)).replace(day=1)
 
 
-def _in_stages(stages, as_of: datetime.date) -> Q:
+def in_stages_on(stages, as_of: datetime.date) -> Q:
     """Projects that were in one of ``stages`` on ``as_of`` (and not dropped by then)."""
     stages = sorted(int(s) for s in stages)
     if not stages:
@@ -143,7 +143,7 @@ def _cause(rule: WarningRule, threshold: int, as_of: datetime.date) -> Q:
 
 def _applies(rule: WarningRule, as_of: datetime.date) -> Q:
     stages = POSSIBLE_STAGES[rule.kind] & {Stage(s) for s in rule.stages}
-    condition = _in_stages(stages, as_of)
+    condition = in_stages_on(stages, as_of)
     if rule.regions:
         condition &= Q(region_id__in=Region.objects.filter(code__in=rule.regions).values("pk"))
     return condition

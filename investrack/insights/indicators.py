@@ -1,0 +1,401 @@
+"""Indicators (指标) per county or park, for a period, as of a date.
+
+Every figure is an SQL aggregate over the projects' stage dates (kept by the stage events,
+in the same transaction) and the monthly progress reports, **one query per family for
+every region at once**:
+
+- the stage family: projects introduced (signed), their planned investment, those of
+  ≥ 1亿/10亿/100亿, started, completed, put into production in the period, and the start
+  rate (of the projects introduced, those started by the as-of date);
+- the progress family: investment completed and foreign investment arrived, from the
+  monthly reports of the period's months recorded by the as-of date.
+
+A figure counts what took effect in the period up to the as-of date: an event recorded
+later with a later effective date never changes the figure for an earlier date. A project
+dropped by the as-of date no longer counts; one dropped later still counts for earlier
+dates. :func:`indicator_condition` is the condition on projects behind each figure: the
+project list filters on it, so the list's count is the figure.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from investrack.core.units import format_amount
+from investrack.projects.models import ProgressReport
+from investrack.regions.models import Indicator, Region, Target, Unit, indicator_unit
+
+YI = Decimal(100_000_000)
+HUNDRED = Decimal(100)
+
+STAGE_FAMILY = [
+    Indicator.INTRODUCED,
+    Indicator.INTRODUCED_INVESTMENT,
+    Indicator.OVER_1YI,
+    Indicator.OVER_10YI,
+    Indicator.OVER_100YI,
+    Indicator.STARTED,
+    Indicator.COMPLETED,
+    Indicator.PRODUCTION,
+    Indicator.START_RATE,
+]
+PROGRESS_FAMILY = [Indicator.INVESTMENT_COMPLETED, Indicator.FOREIGN_ARRIVED]
+REACHED_FIELD = {
+    Indicator.STARTED: "started_on",
+    Indicator.COMPLETED: "completed_on",
+    Indicator.PRODUCTION: "production_on",
+}
+TIER = {Indicator.OVER_1YI: YI, Indicator.OVER_10YI: 10 * YI, Indicator.OVER_100YI: 100 * YI}
+
+
+def first_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=1)
+
+
+def last_of_month(day: datetime.date) -> datetime.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+@dataclass(frozen=True)
+class Period:
+    """From the first day of one month to the last day of another, seen as of a date."""
+
+    start: datetime.date
+    end: datetime.date
+    as_of: datetime.date
+
+    @classmethod
+    def months(
+        cls, first: datetime.date, last: datetime.date, as_of: datetime.date | None = None
+    ) -> Period:
+        as_of = as_of or min(last_of_month(last), timezone.localdate())
+        return cls(first_of_month(first), last_of_month(last), as_of)
+
+    @classmethod
+    def year_to_date(cls, as_of: datetime.date) -> Period:
+        return cls.months(as_of.replace(month=1, day=1), as_of, as_of)
+
+    @property
+    def until(self) -> datetime.date:
+        """The last day that counts: the period's end or the as-of date, the earlier."""
+        return min(self.end, self.as_of)
+
+    @property
+    def days(self) -> int:
+        return max(0, (self.until - self.start).days + 1)
+
+    @property
+    def year(self) -> int:
+        return self.end.year
+
+    @property
+    def time_progress(self) -> Decimal:
+        """How much of the target year has passed by the period's end (时序进度), in %."""
+        year_days = 366 if calendar.isleap(self.year) else 365
+        passed = (self.until - datetime.date(self.year, 1, 1)).days + 1
+        return (Decimal(max(0, passed)) * HUNDRED / year_days).quantize(Decimal("0.1"))
+
+    @property
+    def label(self) -> str:
+        """2023年1—9月, 2023年9月, 2023年11月—2024年2月 (English: Jan–Sep 2023)."""
+        from investrack.core.units import is_chinese
+
+        s, e = self.start, self.end
+        if is_chinese():
+            if (s.year, s.month) == (e.year, e.month):
+                return f"{s.year}年{s.month}月"
+            if s.year == e.year:
+                return f"{s.year}年{s.month}—{e.month}月"
+            return f"{s.year}年{s.month}月—{e.year}年{e.month}月"
+        if (s.year, s.month) == (e.year, e.month):
+            return s.strftime("%b %Y")
+        if s.year == e.year:
+            return f"{s:%b}–{e:%b} {e.year}"
+        return f"{s:%b %Y}–{e:%b %Y}"
+
+    def params(self) -> dict:
+        """The query parameters that carry this period to a drill-down list."""
+        return {
+            "from": self.start.isoformat(),
+            "to": self.end.isoformat(),
+            "as_of": self.as_of.isoformat(),
+        }
+
+
+# --- the conditions behind the figures ---------------------------------------------------
+
+
+def alive(as_of: datetime.date) -> Q:
+    """Not dropped by the as-of date."""
+    return Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of)
+
+
+def _in_period(date_field: str, period: Period) -> Q:
+    return Q(**{f"{date_field}__gte": period.start, f"{date_field}__lte": period.until})
+
+
+def reports_in(period: Period) -> Q:
+    """Monthly reports of the period's months, recorded by the end of the as-of date."""
+    recorded_by = timezone.make_aware(
+        datetime.datetime.combine(period.as_of + datetime.timedelta(days=1), datetime.time())
+    )
+    return Q(
+        period__gte=period.start,
+        period__lte=first_of_month(period.until),
+        reported_at__lt=recorded_by,
+    )
+
+
+def indicator_condition(indicator: str, period: Period) -> Q:
+    """The projects behind ``indicator``'s figure for ``period`` (for a start rate: the
+    projects started, the numerator; for an amount: the projects it adds up)."""
+    introduced = _in_period("signed_on", period)
+    if indicator in (Indicator.INTRODUCED, Indicator.INTRODUCED_INVESTMENT):
+        condition = introduced
+    elif indicator in TIER:
+        condition = introduced & Q(total_investment__gte=TIER[indicator])
+    elif indicator in REACHED_FIELD:
+        condition = _in_period(REACHED_FIELD[indicator], period)
+    elif indicator == Indicator.START_RATE:
+        condition = introduced & Q(started_on__lte=period.as_of)
+    elif indicator in PROGRESS_FAMILY:
+        reports = ProgressReport.objects.filter(reports_in(period), project_id=OuterRef("pk"))
+        if indicator == Indicator.FOREIGN_ARRIVED:
+            reports = reports.filter(foreign_investment_arrived__gt=0)
+        return Exists(reports)
+    else:
+        raise ValueError(indicator)
+    return condition & alive(period.as_of)
+
+
+def _stage_aggregates(period: Period) -> dict:
+    introduced = indicator_condition(Indicator.INTRODUCED, period)
+    aggregates = {
+        Indicator.INTRODUCED_INVESTMENT.value: Sum("total_investment", filter=introduced),
+        "signed_for_rate": Count("pk", filter=introduced),
+    }
+    for indicator in STAGE_FAMILY:
+        if indicator != Indicator.INTRODUCED_INVESTMENT:
+            aggregates[indicator.value] = Count("pk", filter=indicator_condition(indicator, period))
+    return aggregates
+
+
+def _any_stage_in(period: Period) -> Q:
+    """The rows the stage family reads: reached a stage in the period (index ranges)."""
+    condition = _in_period("signed_on", period)
+    for date_field in REACHED_FIELD.values():
+        condition |= _in_period(date_field, period)
+    return condition & alive(period.as_of)
+
+
+def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
+    """``{region_or_park_id: {indicator: value}}`` (or one dict for ``by=None``)."""
+    qs = projects.order_by().filter(_any_stage_in(period))
+    if by is None:
+        return qs.aggregate(**_stage_aggregates(period))
+    rows = qs.values(by).annotate(**_stage_aggregates(period))
+    return {row.pop(by): row for row in rows}
+
+
+def progress_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
+    reports = ProgressReport.objects.filter(
+        reports_in(period), project__in=projects.order_by().values("pk")
+    )
+    aggregates = {
+        Indicator.INVESTMENT_COMPLETED.value: Sum("investment_completed"),
+        Indicator.FOREIGN_ARRIVED.value: Sum("foreign_investment_arrived"),
+    }
+    if by is None:
+        return reports.aggregate(**aggregates)
+    rows = reports.values(f"project__{by}").annotate(**aggregates)
+    return {row.pop(f"project__{by}"): row for row in rows}
+
+
+def indicator_value(projects: QuerySet, indicator: str, period: Period):
+    """One figure over ``projects`` (the rows of a drill-down list, say)."""
+    if indicator in PROGRESS_FAMILY:
+        return _value(progress_figures(projects, period, None), indicator)
+    return _value(stage_figures(projects, period, None), indicator)
+
+
+def _value(figures: dict, indicator: str):
+    if indicator == Indicator.START_RATE:
+        signed = figures.get("signed_for_rate") or 0
+        started = figures.get(Indicator.START_RATE.value) or 0
+        return rate(started, signed)
+    value = figures.get(indicator)
+    if indicator_unit(indicator) == Unit.COUNT:
+        return value or 0
+    return value or Decimal(0)
+
+
+def rate(part, whole) -> Decimal | None:
+    """``part / whole`` in per cent to one decimal; None when there is nothing to divide by."""
+    if not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+
+
+def pace(period: Period, count: int) -> Decimal | None:
+    """Days per ≥ 1亿 project introduced ("one every 3.8 days")."""
+    if not count:
+        return None
+    return (Decimal(period.days) / Decimal(count)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+# --- how figures are written
+
+
+def figure_text(indicator: str, value) -> str:
+    """A figure as the briefing prints it: 116个, 689亿元, 3000万美元, 37.4%."""
+    if value is None:
+        return "—"
+    unit = indicator_unit(indicator)
+    if unit == Unit.YUAN:
+        return format_amount(value)
+    if unit == Unit.USD:
+        return format_amount(value, "USD")
+    if unit == Unit.PERCENT:
+        return f"{value}%"
+    return _("%(count)s projects") % {"count": value} if value != 1 else _("1 project")
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{value}%"
+
+
+# --- the table of figures against targets ------------------------------------------------
+
+
+@dataclass
+class Figure:
+    indicator: str
+    actual: Decimal | int | None
+    target: Decimal | None = None
+
+    @property
+    def unit(self) -> str:
+        return indicator_unit(self.indicator)
+
+    @property
+    def label(self) -> str:
+        return Indicator(self.indicator).label
+
+    @property
+    def completion(self) -> Decimal | None:
+        """The share of the target reached, in per cent."""
+        if self.target is None or self.actual is None:
+            return None
+        return rate(self.actual, self.target)
+
+
+@dataclass
+class Row:
+    """A county, a park or the whole jurisdiction, with a figure per indicator."""
+
+    name: str
+    code: str = ""
+    kind: str = "total"  # "region", "park" or "total"
+    pk: int | None = None
+    figures: dict[str, Figure] = field(default_factory=dict)
+
+    def scope_params(self) -> dict:
+        if self.kind == "region":
+            return {"region": self.code}
+        if self.kind == "park":
+            return {"park": self.code}
+        return {}
+
+
+@dataclass
+class IndicatorTable:
+    period: Period
+    level: str  # "county" or "park"
+    rows: list[Row]
+    total: Row
+    category: str = ""
+
+    @property
+    def indicators(self) -> list[str]:
+        return list(Indicator.values)
+
+
+def _figures(stage: dict, progress: dict, targets: dict) -> dict[str, Figure]:
+    merged = {**stage, **progress}
+    return {
+        indicator: Figure(indicator, _value(merged, indicator), targets.get(indicator))
+        for indicator in Indicator.values
+    }
+
+
+def _targets(year: int, *, level: str, ids) -> dict:
+    """``{region_or_park_id: {indicator: value}}`` of a year, in one query."""
+    column = "region_id" if level == "county" else "park_id"
+    found: dict = {}
+    for key, indicator, value in Target.objects.filter(
+        year=year, **{f"{column}__in": list(ids)}
+    ).values_list(column, "indicator", "value"):
+        found.setdefault(key, {})[indicator] = value
+    return found
+
+
+def indicator_table(
+    *,
+    projects: QuerySet,
+    units: QuerySet,
+    period: Period,
+    level: str = "county",
+    total_name: str,
+    total_region: Region | None = None,
+    category: str = "",
+) -> IndicatorTable:
+    """The figures of every county (or park) in ``units`` and of the whole, with targets.
+
+    ``projects`` is already scoped to the user; ``units`` the counties (Region) or parks
+    (Park) to show, figures or not. The whole's targets are the city's own if it has any,
+    else the sum of its counties' (rates are not summed).
+    """
+    if category:
+        projects = projects.filter(category=category)
+    by = "region" if level == "county" else "park"
+    units = list(units)
+    stage = stage_figures(projects, period, by)
+    progress = progress_figures(projects, period, by)
+    targets = _targets(period.year, level=level, ids=[u.pk for u in units])
+    rows = [
+        Row(
+            name=unit.name,
+            code=unit.code,
+            kind="region" if level == "county" else "park",
+            pk=unit.pk,
+            figures=_figures(
+                stage.get(unit.pk, {}), progress.get(unit.pk, {}), targets.get(unit.pk, {})
+            ),
+        )
+        for unit in units
+    ]
+    whole_stage = stage_figures(projects, period, None)
+    whole_progress = progress_figures(projects, period, None)
+    whole_targets = {}
+    if total_region is not None:
+        whole_targets = _targets(period.year, level="county", ids=[total_region.pk]).get(
+            total_region.pk, {}
+        )
+    if not whole_targets and level == "county" and len(rows) > 1:
+        for row in rows:
+            for indicator, figure in row.figures.items():
+                if figure.target is not None and indicator_unit(indicator) != Unit.PERCENT:
+                    whole_targets[indicator] = whole_targets.get(indicator, 0) + figure.target
+    if len(rows) == 1 and not whole_targets:
+        whole_targets = targets.get(rows[0].pk, {})
+    total = Row(name=total_name, figures=_figures(whole_stage, whole_progress, whole_targets))
+    return IndicatorTable(period=period, level=level, rows=rows, total=total, category=category)

@@ -1,0 +1,281 @@
+"""Reads for the leaders: the area a user looks at, the dashboard's figures, the chain map.
+
+Every read starts from the user's jurisdiction (:func:`area_for`); every figure comes with
+the query parameters of the project list behind it.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Substr, TruncMonth
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from investrack.core.permissions import parks_for, regions_for
+from investrack.insights.indicators import (
+    IndicatorTable,
+    Period,
+    alive,
+    indicator_condition,
+    indicator_table,
+    pace,
+)
+from investrack.projects.models import Project, Stage
+from investrack.projects.selectors import projects_visible_to
+from investrack.regions.models import Indicator, Industry, IndustryChain, Region
+from investrack.service.lights import LightBook, in_stages_on
+
+
+@dataclass
+class Area:
+    """What a dashboard shows: the whole jurisdiction, or one county or park inside it."""
+
+    name: str
+    projects: QuerySet
+    params: dict  # narrows a drill-down list to the area
+    level: str  # what the area breaks down into: "county" or "park"
+    units: QuerySet  # the counties or parks it breaks down into
+    region: Region | None = None  # whose own targets are the area's (city or county)
+
+
+def area_for(user, *, region: str = "", park: str = "") -> Area:
+    """The user's jurisdiction, or a county or park inside it (404 outside)."""
+    projects = projects_visible_to(user)
+    if park:
+        found = parks_for(user).filter(code=park).first()
+        if found is None:
+            raise Http404(_("No such park in your jurisdiction."))
+        return Area(found.name, projects.filter(park=found), {"park": found.code}, "park",
+                    parks_for(user).filter(pk=found.pk))  # fmt: skip
+    if user.park_id:
+        return area_for(user, park=user.park.code)
+    if region:
+        found = regions_for(user).filter(code=region).first()
+        if found is None:
+            raise Http404(_("No such region in your jurisdiction."))
+    elif user.region_id and user.region.level == Region.Level.COUNTY:
+        found = user.region
+    else:
+        city = user.region
+        name = city.name if city else _("All regions")
+        return Area(name, projects, {}, "county", regions_for(user), city)
+    return Area(found.name, projects.filter(region=found), {"region": found.code}, "park",
+                parks_for(user).filter(region=found), found)  # fmt: skip
+
+
+def area_table(area: Area, period: Period, *, level: str | None = None, category: str = ""):
+    """The indicator table of ``area``'s counties (or parks) and of the whole."""
+    level = level or area.level
+    units = area.units
+    if level == "county" and area.level == "park":
+        units = Region.objects.filter(pk=area.region.pk) if area.region else Region.objects.none()
+    return indicator_table(
+        projects=area.projects,
+        units=units,
+        period=period,
+        level=level,
+        total_name=area.name,
+        total_region=area.region,
+        category=category,
+    )
+
+
+def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> list[dict]:
+    """Projects in each stage on ``as_of`` and their investment, in one query."""
+    projects = area.projects.order_by()
+    if category:
+        projects = projects.filter(category=category)
+    aggregates = {}
+    for stage in Stage:
+        condition = in_stages_on([stage], as_of)
+        aggregates[f"n{stage.value}"] = Count("pk", filter=condition)
+        aggregates[f"a{stage.value}"] = Sum("total_investment", filter=condition)
+    figures = projects.aggregate(**aggregates)
+    return [
+        {
+            "stage": stage.value,
+            "label": stage.label,
+            "count": figures[f"n{stage.value}"],
+            "amount": figures[f"a{stage.value}"] or 0,
+            "params": {"stage": stage.value, "on": as_of.isoformat()},
+        }
+        for stage in Stage
+    ]
+
+
+TREND = [Indicator.INTRODUCED, Indicator.STARTED, Indicator.COMPLETED]
+TREND_FIELD = {
+    Indicator.INTRODUCED: "signed_on",
+    Indicator.STARTED: "started_on",
+    Indicator.COMPLETED: "completed_on",
+}
+
+
+def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category: str = ""):
+    """Signings, starts and completions per month of the year so far (one grouped query
+    each), cumulated, with the annual target spread evenly over the months."""
+    year_start = datetime.date(period.year, 1, 1)
+    months = [datetime.date(period.year, m, 1) for m in range(1, period.until.month + 1)]
+    whole_year = Period(year_start, period.end, period.as_of)
+    projects = area.projects.order_by().filter(alive(period.as_of))
+    if category:
+        projects = projects.filter(category=category)
+    series = []
+    for indicator in TREND:
+        date_field = TREND_FIELD[indicator]
+        rows = (
+            projects.filter(indicator_condition(indicator, whole_year))
+            .annotate(month=TruncMonth(date_field))
+            .values("month")
+            .annotate(n=Count("pk"))
+        )
+        per_month = {_as_date(row["month"]): row["n"] for row in rows}
+        running, points = 0, []
+        for month in months:
+            running += per_month.get(month, 0)
+            points.append(
+                {
+                    "month": month.month,
+                    "count": per_month.get(month, 0),
+                    "cumulative": running,
+                    "params": {
+                        "indicator": indicator.value,
+                        **Period.months(month, month, period.as_of).params(),
+                    },
+                }  # fmt: skip
+            )
+        target = table.total.figures[indicator].target
+        series.append(
+            {
+                "indicator": indicator.value,
+                "label": indicator.label,
+                "points": points,
+                "target": target,
+                "target_line": [
+                    float(target * m.month / 12) if target is not None else None for m in months
+                ],
+            }
+        )
+    return series
+
+
+def _as_date(value) -> datetime.date:
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10) -> list[dict]:
+    """Projects introduced in the period per GB/T 4754 division (大类), largest first."""
+    projects = area.projects.order_by().filter(indicator_condition(Indicator.INTRODUCED, period))
+    if category:
+        projects = projects.filter(category=category)
+    rows = list(
+        projects.filter(industry__isnull=False)
+        .annotate(division=Substr("industry__code", 1, 2))
+        .values("division")
+        .annotate(count=Count("pk"), amount=Sum("total_investment"))
+        .order_by("-amount", "division")[:top]
+    )
+    names = dict(
+        Industry.objects.filter(
+            level=Industry.Level.DIVISION, code__in=[r["division"] for r in rows]
+        ).values_list("code", "name")
+    )
+    for row in rows:
+        row["name"] = names.get(row["division"], row["division"])
+        row["params"] = {"indicator": Indicator.INTRODUCED.value, "industry": row["division"],
+                         **period.params()}  # fmt: skip
+    return rows
+
+
+def by_chain(area: Area, as_of: datetime.date) -> list[dict]:
+    """Projects signed and not dropped by ``as_of``, per industry chain."""
+    rows = (
+        area.projects.order_by()
+        .filter(alive(as_of), signed_on__lte=as_of, chain_link__isnull=False)
+        .values("chain_link__chain", "chain_link__chain__name")
+        .annotate(count=Count("pk"), amount=Sum("total_investment"))
+        .order_by("-amount")
+    )
+    return [
+        {
+            "chain": row["chain_link__chain"],
+            "name": row["chain_link__chain__name"],
+            "count": row["count"],
+            "amount": row["amount"],
+            "params": {"chain": row["chain_link__chain"], "signed_by": as_of.isoformat()},
+        }
+        for row in rows
+    ]
+
+
+def largest_projects(area: Area, as_of: datetime.date, *, count: int = 20) -> list[Project]:
+    """The largest projects signed by ``as_of`` and not dropped, with their lights."""
+    book = LightBook.load(as_of)
+    ids = (
+        area.projects.filter(alive(as_of), signed_on__lte=as_of)
+        .order_by("-total_investment", "pk")
+        .values("pk")[:count]
+    )
+    rows = book.annotate(
+        Project.objects.filter(pk__in=ids).select_related("region", "park")
+    ).order_by("-total_investment", "pk")
+    projects = list(rows)
+    for project in projects:
+        project.light_reasons = [text for _level, text in book.reasons(project)]
+    return projects
+
+
+def pace_figure(table: IndicatorTable) -> dict:
+    count = table.total.figures[Indicator.OVER_1YI].actual
+    return {
+        "count": count,
+        "days": table.period.days,
+        "every": pace(table.period, count),
+        "params": {"indicator": Indicator.OVER_1YI.value, **table.period.params()},
+    }
+
+
+# --- the industry-chain map ---------------------------------------------------------------
+
+
+def chains() -> QuerySet:
+    return IndustryChain.objects.annotate(link_count=Count("links"))
+
+
+def chain_map(area: Area, chain: IndustryChain, as_of: datetime.date) -> list[dict]:
+    """Each link of ``chain``, upstream first: the area's projects by stage on ``as_of``,
+    their investment, and whether the link is a gap (no project), in one grouped query."""
+    aggregates = {"total": Count("pk"), "amount": Sum("total_investment")}
+    for stage in Stage:
+        aggregates[f"n{stage.value}"] = Count("pk", filter=in_stages_on([stage], as_of))
+    rows = {
+        row.pop("chain_link"): row
+        for row in area.projects.order_by()
+        .filter(chain_link__chain=chain)
+        .filter(alive(as_of), lead_on__lte=as_of)
+        .values("chain_link")
+        .annotate(**aggregates)
+    }
+    links = []
+    for link in chain.links.prefetch_related("leaders").order_by("segment", "position", "id"):
+        row = rows.get(link.pk, {})
+        by_stage = [
+            {"stage": stage.value, "label": stage.label, "count": row.get(f"n{stage.value}", 0),
+             "params": {"chain_link": link.pk, "stage": stage.value, "on": as_of.isoformat()}}
+            for stage in Stage
+        ]  # fmt: skip
+        links.append(
+            {
+                "link": link,
+                "total": row.get("total", 0),
+                "amount": row.get("amount") or 0,
+                "by_stage": by_stage,
+                "gap": not row.get("total"),
+                "leaders": list(link.leaders.all()),
+                "params": {"chain_link": link.pk, "on": as_of.isoformat()},
+            }
+        )
+    return links

@@ -1,0 +1,57 @@
+"""What insights write: the monthly standings of the horse race, kept once a month closes."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from investrack.insights.indicators import first_of_month
+from investrack.insights.models import RaceStanding
+from investrack.insights.race import race_compute
+from investrack.regions.models import Region
+
+
+@transaction.atomic
+def race_snapshot_take(*, city: Region, month: datetime.date) -> int:
+    """Keep the standings of a closed ``month`` (counties and parks). A standing already
+    kept stays as it was published; returns how many were added."""
+    month = first_of_month(month)
+    if month >= first_of_month(timezone.localdate()):
+        raise ValidationError(
+            {"month": _("A month's standings are kept once the month has ended.")}
+        )
+    added = 0
+    for level, column in (("county", "region_id"), ("park", "park_id")):
+        kept = set(
+            RaceStanding.objects.filter(month=month, **{f"{column}__isnull": False}).values_list(
+                column, flat=True
+            )
+        )
+        new = [
+            RaceStanding(
+                month=month,
+                score=standing.score,
+                figures=standing.figures,
+                red_projects=standing.red_projects,
+                **{column: standing.pk},
+            )
+            for standing in race_compute(city, month, level)
+            if standing.score is not None and standing.pk not in kept
+        ]
+        RaceStanding.objects.bulk_create(new)
+        added += len(new)
+    return added
+
+
+def race_snapshots_due(*, today: datetime.date) -> list[tuple[Region, datetime.date]]:
+    """On any day: last month's standings of each city, if they were not kept yet."""
+    last_month = first_of_month(first_of_month(today) - datetime.timedelta(days=1))
+    due = []
+    for city in Region.objects.filter(level=Region.Level.CITY):
+        if not RaceStanding.objects.filter(month=last_month, region__parent=city).exists():
+            due.append((city, last_month))
+    return due
