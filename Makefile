@@ -36,14 +36,16 @@ test: install lint
 	bash scripts/pytest.sh
 	bash scripts/with-postgres.sh bash scripts/pytest.sh
 
-# Pages at 10⁵ (SQLite); import/export at 10⁵ beside django-import-export (SQLite);
-# the API at 10⁶ on a throwaway PostgreSQL server.
+# Pages at 10⁵ (SQLite); import/export at 10⁵ beside django-import-export (SQLite); the
+# closed loop and the leaders' pages at 10⁵ (SQLite) and 10⁶ (PostgreSQL, with the API).
 bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.data_io
 	$(BIN)/python -m bench.closed_loop
+	$(BIN)/python -m bench.insights
 	PGTEST_PORT=54339 bash scripts/with-postgres.sh sh -c \
-	  '$(BIN)/python -m bench.api_pg && $(BIN)/python -m bench.closed_loop --projects 1000000'
+	  '$(BIN)/python -m bench.api_pg && $(BIN)/python -m bench.closed_loop --projects 1000000 \
+	   && $(BIN)/python -m bench.insights --projects 1000000 --events 10000000 --runs 7'
 
 
 messages: install

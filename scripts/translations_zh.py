@@ -812,7 +812,7 @@ ZH.update(
         "%(area)s: investment promotion and major projects": "%(area)s招商引资和重大项目推进情况通报",
         " (%(category)s projects)": "（%(category)s项目）",
         "Briefing %(year)s, no. %(number)s": "%(year)s年第%(number)s期",
-        "Investment Promotion Bureau": "投资促进局",
+        "%(area)s Investment Promotion Bureau": "%(area)s投资促进局",
         "%(period)s, %(area)s introduced %(introduced)s with planned investment of %(amount)s, %(over10)s of them of 1 billion yuan or more; %(started)s started, %(completed)s were completed and %(production)s went into production.": "%(period)s，%(area)s新引进项目%(introduced)s，计划总投资%(amount)s，其中10亿元以上项目%(over10)s；新开工项目%(started)s，竣工项目%(completed)s，投产项目%(production)s。",
         "A project of 100 million yuan or more was introduced every %(days)s days.": "平均每%(days)s天引进一个亿元以上项目。",
         "introduced %(count)s, planned investment %(amount)s": "新引进项目%(count)s，计划总投资%(amount)s",

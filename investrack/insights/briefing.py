@@ -90,7 +90,9 @@ class Briefing:
 
     @property
     def issuer(self) -> str:
-        return settings.BRIEFING_ISSUER or _("Investment Promotion Bureau")
+        return settings.BRIEFING_ISSUER or _("%(area)s Investment Promotion Bureau") % {
+            "area": self.area.name
+        }
 
     @property
     def as_of_text(self) -> str:

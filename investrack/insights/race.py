@@ -28,7 +28,7 @@ from investrack.insights.indicators import (
     last_of_month,
 )
 from investrack.insights.models import RaceStanding
-from investrack.projects.models import Project
+from investrack.projects.models import ProgressReport, Project
 from investrack.regions.models import Park, RaceWeight, Region
 from investrack.service.lights import LightBook
 from investrack.service.models import Light
@@ -144,14 +144,26 @@ def _rank_in_place(standings: list[Standing]) -> None:
         standing.rank = previous.rank if previous and previous.score == standing.score else position
 
 
-def race_compute(city: Region, month: datetime.date, level: str = "county") -> list[Standing]:
-    """The standings of ``month`` computed now from the figures (not yet kept)."""
+def race_compute(
+    city: Region,
+    month: datetime.date,
+    level: str = "county",
+    *,
+    table: IndicatorTable | None = None,
+) -> list[Standing]:
+    """The standings of ``month`` computed now from the figures (not yet kept); ``table``:
+    the city's figures for the month, if the caller has them already."""
     period = month_period(first_of_month(month))
-    units = race_units(city, level)
     projects = Project.objects.filter(region__parent=city)
-    table = indicator_table(
-        projects=projects, units=units, period=period, level=level, total_name=city.name
-    )
+    if table is None or table.period != period or table.level != level or table.category:
+        table = indicator_table(
+            projects=projects,
+            units=race_units(city, level),
+            period=period,
+            level=level,
+            total_name=city.name,
+            reports=ProgressReport.objects.filter(region__parent=city),
+        )
     by = "region" if level == "county" else "park"
     standings = _standings_from(
         table, race_weights(period.year), red_counts(projects, period.as_of, by)
@@ -186,15 +198,21 @@ def race_kept(city: Region, month: datetime.date, level: str = "county") -> list
     return standings or None
 
 
-def race(city: Region, month: datetime.date, level: str = "county") -> list[Standing]:
+def race(
+    city: Region,
+    month: datetime.date,
+    level: str = "county",
+    *,
+    table: IndicatorTable | None = None,
+) -> list[Standing]:
     """The month's standings with last month's rank, bottom places flagged.
 
     A closed month is read as kept, if it was; the month under way (or a closed month that
-    was never kept) is computed from the figures."""
+    was never kept) is computed from the figures (``table``, if they are at hand)."""
     month = first_of_month(month)
     current_month = first_of_month(timezone.localdate())
     standings = (race_kept(city, month, level) if month < current_month else None) or race_compute(
-        city, month, level
+        city, month, level, table=table
     )
     last_month = first_of_month(month - datetime.timedelta(days=1))
     if last_month.year == month.year:

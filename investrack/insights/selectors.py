@@ -9,21 +9,23 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet, Sum
-from django.db.models.functions import Substr, TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investrack.core.permissions import parks_for, regions_for
+from investrack.core.permissions import parks_for, regions_for, scope
 from investrack.insights.indicators import (
     IndicatorTable,
     Period,
     alive,
     indicator_condition,
     indicator_table,
+    last_of_month,
     pace,
 )
-from investrack.projects.models import Project, Stage
+from investrack.projects.models import ProgressReport, Project, Stage
 from investrack.projects.selectors import projects_visible_to
 from investrack.regions.models import Indicator, Industry, IndustryChain, Region
 from investrack.service.lights import LightBook, in_stages_on
@@ -39,10 +41,20 @@ class Area:
     level: str  # what the area breaks down into: "county" or "park"
     units: QuerySet  # the counties or parks it breaks down into
     region: Region | None = None  # whose own targets are the area's (city or county)
+    reports: QuerySet | None = None  # the monthly reports of the area, by their own place
 
 
 def area_for(user, *, region: str = "", park: str = "") -> Area:
     """The user's jurisdiction, or a county or park inside it (404 outside)."""
+    area = _area_for(user, region=region, park=park)
+    # The same scope on the monthly reports, through their own county and park columns.
+    area.reports = scope(user, ProgressReport.objects.all()).filter(
+        **{f"{k}__code": v for k, v in area.params.items()}
+    )
+    return area
+
+
+def _area_for(user, *, region: str = "", park: str = "") -> Area:
     projects = projects_visible_to(user)
     if park:
         found = parks_for(user).filter(code=park).first()
@@ -51,7 +63,7 @@ def area_for(user, *, region: str = "", park: str = "") -> Area:
         return Area(found.name, projects.filter(park=found), {"park": found.code}, "park",
                     parks_for(user).filter(pk=found.pk))  # fmt: skip
     if user.park_id:
-        return area_for(user, park=user.park.code)
+        return _area_for(user, park=user.park.code)
     if region:
         found = regions_for(user).filter(code=region).first()
         if found is None:
@@ -80,26 +92,38 @@ def area_table(area: Area, period: Period, *, level: str | None = None, category
         total_name=area.name,
         total_region=area.region,
         category=category,
+        reports=area.reports,
     )
 
 
 def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> list[dict]:
-    """Projects in each stage on ``as_of`` and their investment, in one query."""
+    """Projects in each stage on ``as_of`` and their investment, in one query (grouped by
+    the stage column for today, by each stage's dates for a past date)."""
     projects = area.projects.order_by()
     if category:
         projects = projects.filter(category=category)
-    aggregates = {}
-    for stage in Stage:
-        condition = in_stages_on([stage], as_of)
-        aggregates[f"n{stage.value}"] = Count("pk", filter=condition)
-        aggregates[f"a{stage.value}"] = Sum("total_investment", filter=condition)
-    figures = projects.aggregate(**aggregates)
+    if as_of >= timezone.localdate():
+        rows = (
+            projects.filter(dropped_on__isnull=True)
+            .values("stage")
+            .annotate(n=Count("pk"), a=Sum("total_investment"))
+        )
+        figures = {}
+        for row in rows:
+            figures[f"n{row['stage']}"], figures[f"a{row['stage']}"] = row["n"], row["a"]
+    else:
+        aggregates = {}
+        for stage in Stage:
+            condition = in_stages_on([stage], as_of)
+            aggregates[f"n{stage.value}"] = Count("pk", filter=condition)
+            aggregates[f"a{stage.value}"] = Sum("total_investment", filter=condition)
+        figures = projects.aggregate(**aggregates)
     return [
         {
             "stage": stage.value,
             "label": stage.label,
-            "count": figures[f"n{stage.value}"],
-            "amount": figures[f"a{stage.value}"] or 0,
+            "count": figures.get(f"n{stage.value}") or 0,
+            "amount": figures.get(f"a{stage.value}") or 0,
             "params": {"stage": stage.value, "on": as_of.isoformat()},
         }
         for stage in Stage
@@ -115,31 +139,36 @@ TREND_FIELD = {
 
 
 def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category: str = ""):
-    """Signings, starts and completions per month of the year so far (one grouped query
-    each), cumulated, with the annual target spread evenly over the months."""
+    """Signings, starts and completions per month of the year so far (one query each, a
+    count per month read from the stage's covering index), cumulated, with the annual
+    target spread evenly over the months."""
     year_start = datetime.date(period.year, 1, 1)
     months = [datetime.date(period.year, m, 1) for m in range(1, period.until.month + 1)]
-    whole_year = Period(year_start, period.end, period.as_of)
     projects = area.projects.order_by().filter(alive(period.as_of))
     if category:
         projects = projects.filter(category=category)
     series = []
     for indicator in TREND:
         date_field = TREND_FIELD[indicator]
-        rows = (
-            projects.filter(indicator_condition(indicator, whole_year))
-            .annotate(month=TruncMonth(date_field))
-            .values("month")
-            .annotate(n=Count("pk"))
+        counts = projects.filter(
+            **{f"{date_field}__gte": year_start, f"{date_field}__lte": period.until}
+        ).aggregate(
+            **{
+                f"m{m.month}": Count(
+                    "pk",
+                    filter=Q(**{f"{date_field}__gte": m, f"{date_field}__lte": last_of_month(m)}),
+                )
+                for m in months
+            }
         )
-        per_month = {_as_date(row["month"]): row["n"] for row in rows}
         running, points = 0, []
         for month in months:
-            running += per_month.get(month, 0)
+            count = counts[f"m{month.month}"]
+            running += count
             points.append(
                 {
                     "month": month.month,
-                    "count": per_month.get(month, 0),
+                    "count": count,
                     "cumulative": running,
                     "params": {
                         "indicator": indicator.value,
@@ -160,10 +189,6 @@ def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category
             }
         )
     return series
-
-
-def _as_date(value) -> datetime.date:
-    return value.date() if isinstance(value, datetime.datetime) else value
 
 
 def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10) -> list[dict]:

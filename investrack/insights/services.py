@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,10 +49,15 @@ def race_snapshot_take(*, city: Region, month: datetime.date) -> int:
 
 
 def race_snapshots_due(*, today: datetime.date) -> list[tuple[Region, datetime.date]]:
-    """On any day: last month's standings of each city, if they were not kept yet."""
+    """On any day: last month's standings of each city that set targets for its year, if
+    they were not kept yet."""
     last_month = first_of_month(first_of_month(today) - datetime.timedelta(days=1))
+    racing = Region.objects.filter(level=Region.Level.CITY).filter(
+        Q(children__targets__year=last_month.year)
+        | Q(children__parks__targets__year=last_month.year)
+    )
     due = []
-    for city in Region.objects.filter(level=Region.Level.CITY):
+    for city in racing.distinct().order_by("code"):
         if not RaceStanding.objects.filter(month=last_month, region__parent=city).exists():
             due.append((city, last_month))
     return due

@@ -502,6 +502,8 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                     reports.append(
                         ProgressReport(
                             project=project,
+                            region_id=project.region_id,
+                            park_id=project.park_id,
                             period=datetime.date(start.year + y, m + 1, 1),
                             investment_completed=monthly,
                             foreign_investment_arrived=foreign_monthly,

@@ -261,10 +261,34 @@ class Project(models.Model):
                 fields=["stage", "planned_production_date"], name="project_stage_planprod_idx"
             ),
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
-            # The indicators count the projects that reached a stage in a period.
-            models.Index(fields=["started_on"], name="project_started_on_idx"),
-            models.Index(fields=["completed_on"], name="project_completed_on_idx"),
-            models.Index(fields=["production_on"], name="project_production_on_idx"),
+            # Cover the indicators: the projects that reached a stage in a period, by county or
+            # park and category, read from the index alone.
+            models.Index(
+                fields=[
+                    "signed_on",
+                    "dropped_on",
+                    "region",
+                    "park",
+                    "category",
+                    "total_investment",
+                    "started_on",
+                    "industry",
+                    "chain_link",
+                ],
+                name="project_signed_figures_idx",
+            ),
+            models.Index(
+                fields=["started_on", "dropped_on", "region", "park", "category"],
+                name="project_started_figures_idx",
+            ),
+            models.Index(
+                fields=["completed_on", "dropped_on", "region", "park", "category"],
+                name="project_completed_figures_idx",
+            ),
+            models.Index(
+                fields=["production_on", "dropped_on", "region", "park", "category"],
+                name="project_production_figures_idx",
+            ),
             models.Index(fields=["total_investment"], name="project_total_inv_idx"),
             models.Index(fields=["industry"], name="project_industry_idx"),
             # Covers the overview's grouped count (stage, scope, amount, overdue) without the table.
@@ -396,6 +420,19 @@ class ProgressReport(models.Model):
         related_name="progress_reports",
     )
     period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    # The project's county and park, kept in step by projects.services, so that the figures
+    # of every county are summed from one index without reading the projects.
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(
+        "regions.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     investment_completed = models.DecimalField(
         _("investment completed this month (yuan)"),
         max_digits=18,
@@ -428,7 +465,20 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["project", "period"]
-        indexes = [models.Index(fields=["period"], name="progress_period_idx")]
+        indexes = [
+            # Covers the progress indicators: a period's months, by county or park, as of a date.
+            models.Index(
+                fields=[
+                    "period",
+                    "region",
+                    "park",
+                    "reported_at",
+                    "investment_completed",
+                    "foreign_investment_arrived",
+                ],
+                name="progress_figures_idx",
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="progress_one_per_month"),
             models.CheckConstraint(

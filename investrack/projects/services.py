@@ -482,6 +482,10 @@ def project_update(
     if linked_leaders is not None:
         locked.linked_leaders.set(linked_leaders)
     locked.refresh_from_db()
+    # The monthly reports count where the project is.
+    locked.progress_reports.exclude(region_id=locked.region_id, park_id=locked.park_id).update(
+        region_id=locked.region_id, park_id=locked.park_id
+    )
     audit.record(
         actor=actor,
         instance=locked,
@@ -752,6 +756,8 @@ def progress_report_submit(
         raise ValidationError({"period": _("This month has already been reported.")})
     report = ProgressReport(
         project=project,
+        region_id=project.region_id,
+        park_id=project.park_id,
         period=period,
         investment_completed=investment_completed,
         construction_progress=construction_progress,

@@ -105,13 +105,35 @@ def targets_sheet(*, year: int, units: list, targets: dict, title: str) -> io.By
 
 
 def _number(raw, indicator: str, unit_of_column) -> Decimal:
+    value = _parsed(raw, indicator, unit_of_column)
+    if not value.is_finite() or value >= Decimal("1e16"):
+        raise UnitError(_("“%(value)s” is not a number.") % {"value": raw})
+    return value
+
+
+def _parsed(raw, indicator: str, unit_of_column) -> Decimal:
+    if isinstance(raw, float | Decimal) and not Decimal(raw).is_finite():
+        raise UnitError(_("“%(value)s” is not a number.") % {"value": raw})
     kind = indicator_unit(indicator)
     if kind in (Unit.YUAN, Unit.USD):
-        money = parse_amount(str(raw), default_unit=unit_of_column.multiplier)
         expected = "USD" if kind == Unit.USD else "CNY"
-        if money.currency != expected:
+        if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+            amount, currency = (
+                Decimal(str(raw)) * unit_of_column.multiplier,
+                unit_of_column.currency,
+            )
+        else:
+            money = parse_amount(str(raw), default_unit=unit_of_column.multiplier)
+            # A bare number takes the currency of its header (万美元); a written one its own.
+            written = any(mark in str(raw) for mark in ("元", "美", "$", "USD", "RMB"))
+            amount, currency = money.amount, money.currency if written else unit_of_column.currency
+        if currency != expected:
             raise UnitError(_("Enter this amount in %(currency)s.") % {"currency": expected})
-        return money.amount.quantize(Decimal("0.01"))
+        if amount < 0:
+            raise UnitError(_("A target cannot be negative."))
+        if amount >= Decimal("1e16"):
+            raise UnitError(_("This amount is too large to be real."))
+        return amount.quantize(Decimal("0.01"))
     text = str(raw).strip().rstrip("%％个").strip()
     try:
         value = Decimal(text.replace(",", ""))

@@ -153,7 +153,7 @@ def test_progress_counts_the_months_of_the_period_recorded_by_the_as_of_date(
     assert figures(table(august))[Indicator.INVESTMENT_COMPLETED] == 0
 
 
-@pytest.mark.parametrize("indicator", [i for i in Indicator])
+@pytest.mark.parametrize("indicator", list(Indicator))
 def test_the_list_behind_each_figure_holds_the_figure(city_data, city_admin, indicator):
     t = table()
     for row in [*t.rows, t.total]:

@@ -49,7 +49,8 @@
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
       grid: { left: 40, right: 40, top: 10, bottom: 70 },
-      xAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: rows.length > 6 ? 30 : 0 } },
+      xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
+        axisLabel: { rotate: rows.length > 6 ? 30 : 0, formatter: function (v) { return v.length > 7 ? v.slice(0, 6) + "…" : v; } } },
       yAxis: [{ type: "value" }, { type: "value", name: document.documentElement.lang.indexOf("zh") === 0 ? "亿元" : "100m yuan" }],
       series: [
         { name: document.documentElement.lang.indexOf("zh") === 0 ? "项目数" : "Projects", type: "bar", itemStyle: { color: colour },
