@@ -80,16 +80,12 @@ def _bare_sql(period, runs: int) -> tuple[float, int]:
     """The heaviest indicator query (the stage family for every county), straight SQL."""
     from django.db import connection
 
-    from investrack.insights.indicators import _any_stage_in, _stage_aggregates
+    from investrack.insights.indicators import REACHED_FIELD, _stage_part
     from investrack.projects.models import Project
 
-    qs = (
-        Project.objects.filter(_any_stage_in(period))
-        .order_by()
-        .values("region")
-        .annotate(**_stage_aggregates(period))
-    )
-    sql, params = qs.query.sql_with_params()
+    fields = ["signed_on", *REACHED_FIELD.values()]
+    parts = [_stage_part(Project.objects.all(), period, "region", f) for f in fields]
+    sql, params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
     times = []
     with connection.cursor() as cursor:
         for _ in range(runs + 1):
@@ -169,6 +165,13 @@ def main() -> int:
     _seed(args, on_postgres)
     if on_postgres and args.events:
         _top_up_events(args.events)
+    from investrack.service.daily import daily_run
+    from investrack.service.models import LightsRecorded
+
+    if not LightsRecorded.objects.filter(on=timezone.localdate(), is_current=True).exists():
+        started = time.perf_counter()
+        daily_run()  # as every morning in production: today's lights recorded
+        print(f"daily job (today's lights) in {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if on_postgres else "ANALYZE")
 

@@ -1006,6 +1006,13 @@ ZH.update(
         "The city administrator sets the targets.": "目标由市级管理员设置。",
         "Industry-chain link": "产业链环节",
         "The projects behind “%(label)s”, %(period)s, as of %(date)s:": "“%(label)s”对应项目（%(period)s，截至%(date)s）：",
+        "recorded on": "填报日期",
+        "investment completed (yuan)": "完成投资（元）",
+        "foreign investment arrived (US dollars)": "实际到位外资（美元）",
+        "reports": "填报条数",
+        "monthly progress total": "月度进度汇总",
+        "monthly progress totals": "月度进度汇总",
+        "Projects introduced by industry chain": "各产业链新引进项目",
     }
 )
 ZH_PLURAL = {

@@ -14,7 +14,7 @@ from investrack.accounts.models import User
 from investrack.insights.indicators import Period, first_of_month, indicator_table
 from investrack.insights.race import race_units
 from investrack.insights.services import race_snapshot_take
-from investrack.projects.models import ProgressReport, Project
+from investrack.projects.models import ProgressTotal, Project
 from investrack.regions.models import (
     ChainLeader,
     ChainLink,
@@ -81,7 +81,7 @@ def seed_insights(*, city: Region, as_of: datetime.date, seed: int) -> None:
                 period=base,
                 level=level,
                 total_name=city.name,
-                reports=ProgressReport.objects.filter(region__parent=city),
+                progress=ProgressTotal.objects.filter(region__parent=city),
             )
             for row in table.rows:
                 unit = units[row.pk]

@@ -240,10 +240,18 @@ def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
     return figures
 
 
-def progress_figures(reports: QuerySet, period: Period, by: str | None) -> dict:
-    """The progress family over ``reports`` (scoped by the report's own county and park,
-    which ``progress_figures_idx`` covers)."""
-    qs = reports.order_by().filter(reports_in(period))
+def totals_in(period: Period) -> Q:
+    """Monthly totals of the period's months, of reports recorded by the as-of date."""
+    months = Q(period__gte=period.start, period__lte=first_of_month(period.until))
+    if period.as_of >= timezone.localdate():
+        return months
+    return months & Q(recorded_on__lte=period.as_of)
+
+
+def progress_figures(totals: QuerySet, period: Period, by: str | None) -> dict:
+    """The progress family from the monthly totals (``ProgressTotal``: per county, park,
+    category and day recorded, kept with every report)."""
+    qs = totals.order_by().filter(totals_in(period))
     aggregates = {
         Indicator.INVESTMENT_COMPLETED.value: Sum("investment_completed"),
         Indicator.FOREIGN_ARRIVED.value: Sum("foreign_investment_arrived"),
@@ -253,15 +261,19 @@ def progress_figures(reports: QuerySet, period: Period, by: str | None) -> dict:
     return {row.pop(by): row for row in qs.values(by).annotate(**aggregates)}
 
 
-def reports_of(projects: QuerySet) -> QuerySet:
-    """The monthly reports of ``projects`` (through the projects: the slower way)."""
-    return ProgressReport.objects.filter(project__in=projects.order_by().values("pk"))
-
-
 def indicator_value(projects: QuerySet, indicator: str, period: Period):
     """One figure over ``projects`` (the rows of a drill-down list, say)."""
     if indicator in PROGRESS_FAMILY:
-        return _value(progress_figures(reports_of(projects), period, None), indicator)
+        # Straight from the reports of these projects (the totals have no project).
+        figures = ProgressReport.objects.filter(
+            reports_in(period), project__in=projects.order_by().values("pk")
+        ).aggregate(
+            **{
+                Indicator.INVESTMENT_COMPLETED.value: Sum("investment_completed"),
+                Indicator.FOREIGN_ARRIVED.value: Sum("foreign_investment_arrived"),
+            }
+        )
+        return _value(figures, indicator)
     return _value(stage_figures(projects, period, None), indicator)
 
 
@@ -405,27 +417,25 @@ def indicator_table(
     level: str = "county",
     total_name: str,
     total_region: Region | None = None,
+    progress: QuerySet,
     category: str = "",
-    reports: QuerySet | None = None,
 ) -> IndicatorTable:
     """The figures of every county (or park) in ``units`` and of the whole, with targets:
     two queries of figures (the stage family, the progress family) and one of targets.
 
-    ``projects`` is already scoped to the user, ``reports`` the same scope on the monthly
-    reports (default: the reports of ``projects``); ``units`` the counties (Region) or parks
+    ``projects`` is already scoped to the user, ``progress`` the same scope on the monthly
+    progress totals; ``units`` the counties (Region) or parks
     (Park) to show, figures or not. The whole is the sum of every group (projects outside a
     park included). Its targets are the city's own if it has any, else the sum of its
     counties' (rates are not summed).
     """
-    if reports is None:
-        reports = reports_of(projects)
     if category:
         projects = projects.filter(category=category)
-        reports = reports.filter(project__category=category)
+        progress = progress.filter(category=category)
     by = "region" if level == "county" else "park"
     units = list(units)
     stage = stage_figures(projects, period, by)
-    progress = progress_figures(reports, period, by)
+    progress = progress_figures(progress, period, by)
     targets = _targets(period.year, level=level, ids=[u.pk for u in units])
     rows = [
         Row(

@@ -28,7 +28,7 @@ from investrack.insights.indicators import (
     last_of_month,
 )
 from investrack.insights.models import RaceStanding
-from investrack.projects.models import ProgressReport, Project
+from investrack.projects.models import ProgressTotal, Project
 from investrack.regions.models import Park, RaceWeight, Region
 from investrack.service.lights import LightBook
 from investrack.service.models import Light
@@ -78,9 +78,8 @@ def month_period(month: datetime.date) -> Period:
     return Period.months(month.replace(month=1), month, as_of)
 
 
-def red_counts(projects: QuerySet, as_of: datetime.date, by: str) -> dict:
-    """Red-lit projects per county or park as of the date, in one query."""
-    book = LightBook.load(as_of)
+def red_counts(projects: QuerySet, book: LightBook, by: str) -> dict:
+    """Red-lit projects per county or park as of the book's date, in one query."""
     rows = book.filter(projects.order_by(), Light.RED).values(by).annotate(n=Count("pk"))
     return {row[by]: row["n"] for row in rows}
 
@@ -150,9 +149,11 @@ def race_compute(
     level: str = "county",
     *,
     table: IndicatorTable | None = None,
+    reds: bool = True,
 ) -> list[Standing]:
     """The standings of ``month`` computed now from the figures (not yet kept); ``table``:
-    the city's figures for the month, if the caller has them already."""
+    the city's figures for the month, if the caller has them already; ``reds``: count each
+    county's red-lit projects (the lights of a past date are computed afresh)."""
     period = month_period(first_of_month(month))
     projects = Project.objects.filter(region__parent=city)
     if table is None or table.period != period or table.level != level or table.category:
@@ -162,12 +163,13 @@ def race_compute(
             period=period,
             level=level,
             total_name=city.name,
-            reports=ProgressReport.objects.filter(region__parent=city),
+            progress=ProgressTotal.objects.filter(region__parent=city),
         )
     by = "region" if level == "county" else "park"
-    standings = _standings_from(
-        table, race_weights(period.year), red_counts(projects, period.as_of, by)
-    )
+    # Counted when asked for, or when the day's lights are recorded (then it costs little).
+    book = LightBook.load(period.as_of)
+    counted = red_counts(projects, book, by) if reds or book.recorded else {}
+    standings = _standings_from(table, race_weights(period.year), counted)
     _rank_in_place(standings)
     return standings
 
@@ -204,6 +206,7 @@ def race(
     level: str = "county",
     *,
     table: IndicatorTable | None = None,
+    reds: bool = True,
 ) -> list[Standing]:
     """The month's standings with last month's rank, bottom places flagged.
 
@@ -212,11 +215,13 @@ def race(
     month = first_of_month(month)
     current_month = first_of_month(timezone.localdate())
     standings = (race_kept(city, month, level) if month < current_month else None) or race_compute(
-        city, month, level, table=table
+        city, month, level, table=table, reds=reds
     )
     last_month = first_of_month(month - datetime.timedelta(days=1))
     if last_month.year == month.year:
-        previous = race_kept(city, last_month, level) or race_compute(city, last_month, level)
+        previous = race_kept(city, last_month, level) or race_compute(
+            city, last_month, level, reds=False
+        )
         last_ranks = {s.pk: s.rank for s in previous}
         for standing in standings:
             standing.last_rank = last_ranks.get(standing.pk)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import Substr
+from django.db.models import CharField, Count, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +22,9 @@ from investrack.insights.indicators import (
     alive,
     indicator_condition,
     indicator_table,
-    last_of_month,
     pace,
 )
-from investrack.projects.models import ProgressReport, Project, Stage
+from investrack.projects.models import ProgressTotal, Project, Stage
 from investrack.projects.selectors import projects_visible_to
 from investrack.regions.models import Indicator, Industry, IndustryChain, Region
 from investrack.service.lights import LightBook, in_stages_on
@@ -41,14 +40,14 @@ class Area:
     level: str  # what the area breaks down into: "county" or "park"
     units: QuerySet  # the counties or parks it breaks down into
     region: Region | None = None  # whose own targets are the area's (city or county)
-    reports: QuerySet | None = None  # the monthly reports of the area, by their own place
+    progress: QuerySet | None = None  # the area's monthly progress totals
 
 
 def area_for(user, *, region: str = "", park: str = "") -> Area:
     """The user's jurisdiction, or a county or park inside it (404 outside)."""
     area = _area_for(user, region=region, park=park)
-    # The same scope on the monthly reports, through their own county and park columns.
-    area.reports = scope(user, ProgressReport.objects.all()).filter(
+    # The same scope on the monthly progress totals, which know their county and park.
+    area.progress = scope(user, ProgressTotal.objects.all()).filter(
         **{f"{k}__code": v for k, v in area.params.items()}
     )
     return area
@@ -92,7 +91,7 @@ def area_table(area: Area, period: Period, *, level: str | None = None, category
         total_name=area.name,
         total_region=area.region,
         category=category,
-        reports=area.reports,
+        progress=area.progress,
     )
 
 
@@ -139,9 +138,9 @@ TREND_FIELD = {
 
 
 def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category: str = ""):
-    """Signings, starts and completions per month of the year so far (one query each, a
-    count per month read from the stage's covering index), cumulated, with the annual
-    target spread evenly over the months."""
+    """Signings, starts and completions per month of the year so far (one grouped query
+    each, over the stage's covering index), cumulated, with the annual target spread
+    evenly over the months."""
     year_start = datetime.date(period.year, 1, 1)
     months = [datetime.date(period.year, m, 1) for m in range(1, period.until.month + 1)]
     projects = area.projects.order_by().filter(alive(period.as_of))
@@ -150,20 +149,19 @@ def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category
     series = []
     for indicator in TREND:
         date_field = TREND_FIELD[indicator]
-        counts = projects.filter(
-            **{f"{date_field}__gte": year_start, f"{date_field}__lte": period.until}
-        ).aggregate(
-            **{
-                f"m{m.month}": Count(
-                    "pk",
-                    filter=Q(**{f"{date_field}__gte": m, f"{date_field}__lte": last_of_month(m)}),
-                )
-                for m in months
-            }
+        # Grouped by the date's "YYYY-MM" (a plain string function on both databases).
+        rows = (
+            projects.filter(
+                **{f"{date_field}__gte": year_start, f"{date_field}__lte": period.until}
+            )
+            .annotate(month=Substr(Cast(date_field, CharField()), 1, 7))
+            .values("month")
+            .annotate(n=Count("pk"))
         )
+        counts = {int(row["month"][5:7]): row["n"] for row in rows}
         running, points = 0, []
         for month in months:
-            count = counts[f"m{month.month}"]
+            count = counts.get(month.month, 0)
             running += count
             points.append(
                 {
@@ -215,11 +213,13 @@ def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10
     return rows
 
 
-def by_chain(area: Area, as_of: datetime.date) -> list[dict]:
-    """Projects signed and not dropped by ``as_of``, per industry chain."""
+def by_chain(area: Area, period: Period, *, category: str = "") -> list[dict]:
+    """Projects introduced in the period per industry chain (read from the signing index)."""
+    projects = area.projects.order_by().filter(indicator_condition(Indicator.INTRODUCED, period))
+    if category:
+        projects = projects.filter(category=category)
     rows = (
-        area.projects.order_by()
-        .filter(alive(as_of), signed_on__lte=as_of, chain_link__isnull=False)
+        projects.filter(chain_link__isnull=False)
         .values("chain_link__chain", "chain_link__chain__name")
         .annotate(count=Count("pk"), amount=Sum("total_investment"))
         .order_by("-amount")
@@ -230,8 +230,12 @@ def by_chain(area: Area, as_of: datetime.date) -> list[dict]:
             "name": row["chain_link__chain__name"],
             "count": row["count"],
             "amount": row["amount"],
-            "params": {"chain": row["chain_link__chain"], "signed_by": as_of.isoformat()},
-        }
+            "params": {
+                "chain": row["chain_link__chain"],
+                "indicator": Indicator.INTRODUCED.value,
+                **period.params(),
+            },
+        }  # fmt: skip
         for row in rows
     ]
 

@@ -62,7 +62,7 @@ def dashboard(request):
     funnel = selectors.stage_funnel(area, period.as_of, category=category)
     trend = selectors.monthly_trend(area, period, table, category=category)
     industries = selectors.by_industry(area, period, category=category)
-    chains = selectors.by_chain(area, period.as_of)
+    chains = selectors.by_chain(area, period, category=category)
     pace = selectors.pace_figure(table)
     largest = selectors.largest_projects(area, period.as_of)
     city = city_of(request.user)
@@ -110,7 +110,7 @@ def dashboard(request):
         ],
         "chains": [
             {"name": row["name"], "value": row["count"], "amount": float(row["amount"] or 0) / 1e8,
-             "url": projects_url({**area.params, **row["params"]})}
+             "url": projects_url({**base, **row["params"]})}
             for row in chains
         ],
     }  # fmt: skip

@@ -192,7 +192,6 @@ class ProjectQuery(Schema):
     period_to: datetime.date | None = Field(None, alias="to", description="Last month")
     as_of: datetime.date | None = Field(None, description="The figure as of this date")
     on: datetime.date | None = Field(None, description="With stage: the stage on this date")
-    signed_by: datetime.date | None = Field(None, description="Signed by this date, not dropped")
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import DateTimeField, ExpressionWrapper, F, Value
-from django.db.models.functions import Least
 from django.utils import timezone
 
 from investrack.accounts.models import Department, Person, Role, User
+from investrack.core.bulk import insert_rows
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     Category,
@@ -30,6 +29,7 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
+from investrack.projects.services import progress_totals_rebuild
 from investrack.regions.models import ChainLink, Industry, Park, Region
 
 CITY_CODE = "330300"
@@ -308,6 +308,16 @@ def existing_demo_logins() -> list[tuple[str, str, str]]:
 @transaction.atomic
 def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):
     seeding_started = timezone.now()
+    recorded: dict = {}
+
+    def recorded_at(period: datetime.date) -> datetime.datetime:
+        """A month's report is recorded early the next month (never after now)."""
+        if period not in recorded:
+            day = period + datetime.timedelta(days=38)
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+            recorded[period] = min(moment, seeding_started)
+        return recorded[period]
+
     rng = random.Random(seed)
     city, counties, parks, departments, tags = _reference(as_of)
     managers, leaders = _people(random.Random(seed + 1), counties, departments)
@@ -499,34 +509,27 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                 )
                 for k in range(months):
                     y, m = divmod(start.month - 1 + k, 12)
+                    period = datetime.date(start.year + y, m + 1, 1)
                     reports.append(
-                        ProgressReport(
-                            project=project,
-                            region_id=project.region_id,
-                            park_id=project.park_id,
-                            period=datetime.date(start.year + y, m + 1, 1),
-                            investment_completed=monthly,
-                            foreign_investment_arrived=foreign_monthly,
-                            construction_progress=min(100, (k + 1) * 100 // max(months, 12)),
-                            reported_by=who,
-                        )
+                        {
+                            "project_id": project.pk,
+                            "period": period,
+                            "investment_completed": monthly,
+                            "foreign_investment_arrived": foreign_monthly,
+                            "construction_progress": min(100, (k + 1) * 100 // max(months, 12)),
+                            "note": "",
+                            "reported_by_id": who.pk,
+                            "reported_at": recorded_at(period),
+                        }
                     )
         StageEvent.objects.bulk_create(events, batch_size=BATCH)
-        ProgressReport.objects.bulk_create(reports, batch_size=BATCH)
+        insert_rows(ProgressReport, reports)
         Through.objects.bulk_create(tag_rows, batch_size=BATCH)
         Leaders.objects.bulk_create(leader_rows, batch_size=BATCH)
         made += size
         if log:
             log(f"{made} / {projects}")
-    # Reports were recorded in the first days of the following month, not today.
-    ProgressReport.objects.filter(reported_at__gte=seeding_started).update(
-        reported_at=Least(
-            ExpressionWrapper(
-                F("period") + datetime.timedelta(days=38), output_field=DateTimeField()
-            ),
-            Value(seeding_started),
-        )
-    )
+    progress_totals_rebuild()
     from investrack.insights.demo import seed_insights
     from investrack.service.demo import demo_department_users, seed_closed_loop
 

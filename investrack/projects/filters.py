@@ -83,7 +83,6 @@ class ProjectFilter(django_filters.FilterSet):
     as_of = django_filters.DateFilter(label=_("As of"), method="filter_nothing")
     # The stage filter then means the stage on that date; alone: the projects there were then.
     on = django_filters.DateFilter(label=_("On"), method="filter_on")
-    signed_by = django_filters.DateFilter(label=_("Signed by"), method="filter_signed_by")
     light = django_filters.ChoiceFilter(
         label=_("Warning light"), choices=LIGHT_CHOICES, method="filter_light"
     )
@@ -104,7 +103,7 @@ class ProjectFilter(django_filters.FilterSet):
             if outer in data and inner not in data:
                 data[inner] = data[outer]
         # A figure as of a date counts projects dropped after it: its list must show them.
-        dated = any(data.get(name) for name in ("indicator", "on", "signed_by"))
+        dated = any(data.get(name) for name in ("indicator", "on"))
         data.setdefault("status", "all" if dated else "active")
         super().__init__(data, *args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
@@ -179,9 +178,6 @@ class ProjectFilter(django_filters.FilterSet):
         if stages:
             return queryset.filter(in_stages_on(stages, value))
         return queryset.filter(alive(value), lead_on__lte=value)
-
-    def filter_signed_by(self, queryset, name, value):
-        return queryset.filter(alive(value), signed_on__lte=value)
 
     def filter_stage(self, queryset, name, value):
         if not value or self.form.cleaned_data.get("on"):

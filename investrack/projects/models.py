@@ -420,19 +420,6 @@ class ProgressReport(models.Model):
         related_name="progress_reports",
     )
     period = models.DateField(_("month"), help_text=_("The first day of the month reported."))
-    # The project's county and park, kept in step by projects.services, so that the figures
-    # of every county are summed from one index without reading the projects.
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
-    )
-    park = models.ForeignKey(
-        "regions.Park",
-        verbose_name=_("park"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     investment_completed = models.DecimalField(
         _("investment completed this month (yuan)"),
         max_digits=18,
@@ -465,20 +452,6 @@ class ProgressReport(models.Model):
         verbose_name = _("progress report")
         verbose_name_plural = _("progress reports")
         ordering = ["project", "period"]
-        indexes = [
-            # Covers the progress indicators: a period's months, by county or park, as of a date.
-            models.Index(
-                fields=[
-                    "period",
-                    "region",
-                    "park",
-                    "reported_at",
-                    "investment_completed",
-                    "foreign_investment_arrived",
-                ],
-                name="progress_figures_idx",
-            )
-        ]
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="progress_one_per_month"),
             models.CheckConstraint(
@@ -555,3 +528,54 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class ProgressTotal(models.Model):
+    """Monthly progress summed per county, park, category and day recorded.
+
+    Kept by projects.services in the same transaction as every report (and every move of a
+    project to another county, park or category), so that the indicators sum a few hundred
+    rows instead of every report. Never edited by hand; ``progress_totals_rebuild`` makes it
+    again from the reports.
+    """
+
+    period = models.DateField(_("month"))
+    recorded_on = models.DateField(_("recorded on"))
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(
+        "regions.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    investment_completed = models.DecimalField(
+        _("investment completed (yuan)"), max_digits=20, decimal_places=2, default=0
+    )
+    foreign_investment_arrived = models.DecimalField(
+        _("foreign investment arrived (US dollars)"), max_digits=20, decimal_places=2, default=0
+    )
+    reports = models.PositiveIntegerField(_("reports"), default=0)
+
+    class Meta:
+        verbose_name = _("monthly progress total")
+        verbose_name_plural = _("monthly progress totals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "recorded_on", "region", "park", "category"],
+                condition=models.Q(park__isnull=False),
+                name="progress_total_once_in_park",
+            ),
+            models.UniqueConstraint(
+                fields=["period", "recorded_on", "region", "category"],
+                condition=models.Q(park__isnull=True),
+                name="progress_total_once_outside_parks",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period:%Y-%m} {self.region_id} {self.category}"

@@ -12,8 +12,9 @@ import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,7 @@ from investrack.projects.models import (
     EvidenceFile,
     Investor,
     ProgressReport,
+    ProgressTotal,
     Project,
     Stage,
     StageEvent,
@@ -468,6 +470,7 @@ def project_update(
     park = data.get("park", locked.park)
     _check_editor_may_place(actor, region=region, park=park)
     before = audit.snapshot(locked, AUDITED_FIELDS)
+    place = (locked.region_id, locked.park_id, locked.category)
     for name, value in data.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
@@ -482,10 +485,9 @@ def project_update(
     if linked_leaders is not None:
         locked.linked_leaders.set(linked_leaders)
     locked.refresh_from_db()
-    # The monthly reports count where the project is.
-    locked.progress_reports.exclude(region_id=locked.region_id, park_id=locked.park_id).update(
-        region_id=locked.region_id, park_id=locked.park_id
-    )
+    # The monthly reports count where the project is, in its category.
+    if place != (locked.region_id, locked.park_id, locked.category):
+        progress_totals_move(project=locked, before=place)
     audit.record(
         actor=actor,
         instance=locked,
@@ -756,8 +758,6 @@ def progress_report_submit(
         raise ValidationError({"period": _("This month has already been reported.")})
     report = ProgressReport(
         project=project,
-        region_id=project.region_id,
-        park_id=project.park_id,
         period=period,
         investment_completed=investment_completed,
         construction_progress=construction_progress,
@@ -767,8 +767,81 @@ def progress_report_submit(
     )
     report.full_clean()
     report.save()
+    _progress_total_add(
+        (project.region_id, project.park_id, project.category),
+        period=report.period,
+        recorded_on=timezone.localdate(report.reported_at),
+        investment=report.investment_completed,
+        foreign=report.foreign_investment_arrived or 0,
+        reports=1,
+    )
     lights_refresh(project_ids=[project.pk])
     return report
+
+
+def _progress_total_add(place, *, period, recorded_on, investment, foreign, reports) -> None:
+    """Add to (or, with negative figures, take from) one row of the monthly totals."""
+    region_id, park_id, category = place
+    key = {"period": period, "recorded_on": recorded_on, "region_id": region_id,
+           "park_id": park_id, "category": category}  # fmt: skip
+    change = {
+        "investment_completed": F("investment_completed") + investment,
+        "foreign_investment_arrived": F("foreign_investment_arrived") + foreign,
+        "reports": F("reports") + reports,
+    }
+    if ProgressTotal.objects.filter(**key).update(**change):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: another report may create the row first
+            ProgressTotal.objects.create(
+                **key, investment_completed=investment, foreign_investment_arrived=foreign,
+                reports=reports,
+            )  # fmt: skip
+    except IntegrityError:
+        ProgressTotal.objects.filter(**key).update(**change)
+
+
+def progress_totals_move(*, project: Project, before: tuple) -> None:
+    """A project moved to another county, park or category takes its reports with it."""
+    after = (project.region_id, project.park_id, project.category)
+    for report in project.progress_reports.all():
+        moment = {"period": report.period, "recorded_on": timezone.localdate(report.reported_at)}
+        foreign = report.foreign_investment_arrived or 0
+        _progress_total_add(before, **moment, investment=-report.investment_completed,
+                            foreign=-foreign, reports=-1)  # fmt: skip
+        _progress_total_add(after, **moment, investment=report.investment_completed,
+                            foreign=foreign, reports=1)  # fmt: skip
+
+
+@transaction.atomic
+def progress_totals_rebuild() -> int:
+    """Make the monthly totals again from the reports (after a bulk load); returns rows."""
+    ProgressTotal.objects.all().delete()
+    groups = (
+        ProgressReport.objects.annotate(recorded_on=TruncDate("reported_at"))
+        .values("period", "recorded_on", "project__region", "project__park", "project__category")
+        .annotate(
+            investment=Sum("investment_completed"),
+            foreign=Sum("foreign_investment_arrived"),
+            n=Count("pk"),
+        )
+        .order_by()
+    )
+    rows = [
+        ProgressTotal(
+            period=g["period"],
+            recorded_on=g["recorded_on"],
+            region_id=g["project__region"],
+            park_id=g["project__park"],
+            category=g["project__category"],
+            investment_completed=g["investment"] or 0,
+            foreign_investment_arrived=g["foreign"] or 0,
+            reports=g["n"],
+        )
+        for g in groups
+    ]
+    ProgressTotal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def investor_for_name(*, name: str, origin: str):

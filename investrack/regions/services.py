@@ -77,7 +77,12 @@ def targets_set(*, actor, year: int, changes: dict, expected: dict | None = None
             raise ValidationError(
                 _("%(cell)s: a target cannot be negative.") % {"cell": cell.describe()}
             )
-        target = Target.objects.select_for_update().filter(year=year, **cell.lookup).first()
+        target = (
+            Target.objects.select_for_update()
+            .filter(year=year, **cell.lookup)
+            .order_by("pk")
+            .first()
+        )
         current = target.value if target else None
         if expected is not None and cell in expected:
             _check_expected(current, expected[cell], cell)

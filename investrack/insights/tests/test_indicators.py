@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db.models import Sum
+from django.utils import timezone
 
 from investrack.insights.indicators import Period, indicator_table, pace
 from investrack.projects import selectors as project_selectors
 from investrack.projects import services
-from investrack.projects.models import Project, Stage
+from investrack.projects.models import ProgressReport, ProgressTotal, Project, Stage
 from investrack.regions.models import Indicator, Region, Target
 
 D = datetime.date
@@ -22,6 +24,7 @@ def table(period=SEPT, projects=None, level="county", **kwargs):
     units = Region.objects.filter(code__in=["330302", "330381"]).order_by("code")
     return indicator_table(
         projects=projects if projects is not None else Project.objects.all(),
+        progress=ProgressTotal.objects.all(),
         units=units,
         period=period,
         level=level,
@@ -171,6 +174,50 @@ def test_the_list_behind_each_figure_holds_the_figure(city_data, city_admin, ind
             assert listing.figure["text"]  # the sum over the rows, stated above the list
         else:
             assert listing.rows.count() == figure.actual, (row.name, indicator)
+
+
+def test_the_monthly_totals_follow_the_reports_and_the_projects_moves(
+    city_data, county_staff, city_admin, other_county
+):
+    """The totals the indicators read are the reports summed, whatever happens."""
+    project = city_data["signed_big"]
+    for month, amount in ((D(2025, 6, 1), 2 * YI), (D(2025, 7, 1), YI)):
+        services.progress_report_submit(
+            actor=county_staff, project=project, period=month, investment_completed=amount,
+            construction_progress=10, foreign_investment_arrived=Decimal(1_000_000),
+        )  # fmt: skip
+
+    def by_place():
+        raw = {
+            (r["project__region"], r["project__category"]): r["s"]
+            for r in ProgressReport.objects.values("project__region", "project__category").annotate(
+                s=Sum("investment_completed")
+            )
+        }
+        kept = {
+            (t["region"], t["category"]): t["s"]
+            for t in ProgressTotal.objects.values("region", "category")
+            .annotate(s=Sum("investment_completed"))
+            .filter(s__gt=0)
+        }
+        return raw, kept
+
+    raw, kept = by_place()
+    assert raw == kept == {(project.region_id, "manufacturing"): 3 * YI}
+    project.refresh_from_db()
+    services.project_update(
+        actor=city_admin, project=project, expected_version=project.version,
+        data={"region": other_county, "category": "research"},
+    )  # fmt: skip
+    raw, kept = by_place()
+    assert raw == kept == {(other_county.pk, "research"): 3 * YI}
+    services.progress_totals_rebuild()
+    assert by_place()[1] == kept
+    # Recorded today: counted as of today, not as of the end of September 2025.
+    t = table(Period.months(D(2025, 1, 1), D(2025, 9, 1), timezone.localdate()))
+    assert figures(t, "330381")[Indicator.INVESTMENT_COMPLETED] == 3 * YI
+    assert figures(table(), "330381")[Indicator.INVESTMENT_COMPLETED] == 0
+    assert figures(t, "330302")[Indicator.INVESTMENT_COMPLETED] == 0
 
 
 def test_targets_give_completion_and_the_whole_sums_county_targets(city_data, county, other_county):

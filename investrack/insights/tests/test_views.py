@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from investrack.core.models import AuditEntry
 from investrack.projects.models import Stage
@@ -15,12 +16,12 @@ from investrack.regions.models import ChainLink, Indicator, RaceWeight, Target
 
 D = datetime.date
 YI = Decimal(100_000_000)
-YEAR = datetime.date.today().year
+YEAR = timezone.localdate().year
 
 
 @pytest.fixture
 def projects(make_project, other_staff, other_county):
-    today = datetime.date.today()
+    today = timezone.localdate()
     signed = today.replace(day=1) if today.day > 1 else today
     battery = ChainLink.objects.get(name="动力电池")
     mine = make_project(name="鹿城动力电池项目", stage=Stage.SIGNED, total_investment=12 * YI,
@@ -99,7 +100,7 @@ def test_dashboard_queries_do_not_grow_with_projects(
 ):
     client = client_for(city_admin)
     for n in range(30):
-        make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: datetime.date.today()},
+        make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: timezone.localdate()},
                      total_investment=(n + 1) * YI)  # fmt: skip
     with django_assert_max_num_queries(40):
         assert client.get(reverse("insights:dashboard")).status_code == 200
