@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import CharField, Count, QuerySet, Sum
+from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -24,10 +24,11 @@ from investrack.insights.indicators import (
     indicator_table,
     pace,
 )
-from investrack.projects.models import ProgressTotal, Project, Stage
+from investrack.projects.models import STAGE_DATE_FIELD, ProgressTotal, Project, Stage
 from investrack.projects.selectors import projects_visible_to
-from investrack.regions.models import Indicator, Industry, IndustryChain, Region
+from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Region
 from investrack.service.lights import LightBook, in_stages_on
+from investrack.service.models import ProjectLight
 
 
 @dataclass
@@ -111,12 +112,24 @@ def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> lis
         for row in rows:
             figures[f"n{row['stage']}"], figures[f"a{row['stage']}"] = row["n"], row["a"]
     else:
-        aggregates = {}
-        for stage in Stage:
-            condition = in_stages_on([stage], as_of)
-            aggregates[f"n{stage.value}"] = Count("pk", filter=condition)
-            aggregates[f"a{stage.value}"] = Sum("total_investment", filter=condition)
-        figures = projects.aggregate(**aggregates)
+        # The stage on that date: the latest whose date had come (stage dates never go back).
+        stage_on = Case(
+            *[
+                When(**{f"{STAGE_DATE_FIELD[stage]}__lte": as_of}, then=Value(stage.value))
+                for stage in reversed(Stage)
+            ],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        rows = (
+            projects.filter(alive(as_of), lead_on__lte=as_of)
+            .annotate(stage_on=stage_on)
+            .values("stage_on")
+            .annotate(n=Count("pk"), a=Sum("total_investment"))
+        )
+        figures = {}
+        for row in rows:
+            figures[f"n{row['stage_on']}"], figures[f"a{row['stage_on']}"] = row["n"], row["a"]
     return [
         {
             "stage": stage.value,
@@ -189,71 +202,101 @@ def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category
     return series
 
 
-def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10) -> list[dict]:
-    """Projects introduced in the period per GB/T 4754 division (大类), largest first."""
+def _introduced(area: Area, period: Period, category: str) -> QuerySet:
     projects = area.projects.order_by().filter(indicator_condition(Indicator.INTRODUCED, period))
-    if category:
-        projects = projects.filter(category=category)
-    rows = list(
-        projects.filter(industry__isnull=False)
-        .annotate(division=Substr("industry__code", 1, 2))
-        .values("division")
+    return projects.filter(category=category) if category else projects
+
+
+def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10) -> list[dict]:
+    """Projects introduced in the period per GB/T 4754 division (大类), largest first: one
+    grouped query by industry over the signing index, rolled up to divisions."""
+    by_class = (
+        _introduced(area, period, category)
+        .filter(industry__isnull=False)
+        .values("industry")
         .annotate(count=Count("pk"), amount=Sum("total_investment"))
-        .order_by("-amount", "division")[:top]
     )
+    groups = {row["industry"]: row for row in by_class}
+    division_of = dict(
+        Industry.objects.filter(pk__in=groups).values_list("pk", Substr("code", 1, 2))
+    )
+    divisions: dict = {}
+    for industry, row in groups.items():
+        into = divisions.setdefault(division_of[industry], {"count": 0, "amount": 0})
+        into["count"] += row["count"]
+        into["amount"] += row["amount"] or 0
     names = dict(
-        Industry.objects.filter(
-            level=Industry.Level.DIVISION, code__in=[r["division"] for r in rows]
-        ).values_list("code", "name")
+        Industry.objects.filter(level=Industry.Level.DIVISION, code__in=divisions).values_list(
+            "code", "name"
+        )
     )
-    for row in rows:
-        row["name"] = names.get(row["division"], row["division"])
-        row["params"] = {"indicator": Indicator.INTRODUCED.value, "industry": row["division"],
-                         **period.params()}  # fmt: skip
-    return rows
+    rows = sorted(divisions.items(), key=lambda item: (-item[1]["amount"], item[0]))[:top]
+    return [
+        {"division": code, "name": names.get(code, code), **figures,
+         "params": {"indicator": Indicator.INTRODUCED.value, "industry": code, **period.params()}}
+        for code, figures in rows
+    ]  # fmt: skip
 
 
 def by_chain(area: Area, period: Period, *, category: str = "") -> list[dict]:
-    """Projects introduced in the period per industry chain (read from the signing index)."""
-    projects = area.projects.order_by().filter(indicator_condition(Indicator.INTRODUCED, period))
-    if category:
-        projects = projects.filter(category=category)
-    rows = (
-        projects.filter(chain_link__isnull=False)
-        .values("chain_link__chain", "chain_link__chain__name")
+    """Projects introduced in the period per industry chain: grouped by link over the
+    signing index, rolled up to chains."""
+    by_link = (
+        _introduced(area, period, category)
+        .filter(chain_link__isnull=False)
+        .values("chain_link")
         .annotate(count=Count("pk"), amount=Sum("total_investment"))
-        .order_by("-amount")
     )
+    groups = {row["chain_link"]: row for row in by_link}
+    chains: dict = {}
+    for link in ChainLink.objects.filter(pk__in=groups).select_related("chain"):
+        into = chains.setdefault(link.chain, {"count": 0, "amount": 0})
+        into["count"] += groups[link.pk]["count"]
+        into["amount"] += groups[link.pk]["amount"] or 0
+    rows = sorted(chains.items(), key=lambda item: -item[1]["amount"])
     return [
-        {
-            "chain": row["chain_link__chain"],
-            "name": row["chain_link__chain__name"],
-            "count": row["count"],
-            "amount": row["amount"],
-            "params": {
-                "chain": row["chain_link__chain"],
-                "indicator": Indicator.INTRODUCED.value,
-                **period.params(),
-            },
-        }  # fmt: skip
-        for row in rows
-    ]
+        {"chain": chain.pk, "name": chain.name, **figures,
+         "params": {"chain": chain.pk, "indicator": Indicator.INTRODUCED.value,
+                    **period.params()}}
+        for chain, figures in rows
+    ]  # fmt: skip
 
 
 def largest_projects(area: Area, as_of: datetime.date, *, count: int = 20) -> list[Project]:
-    """The largest projects signed by ``as_of`` and not dropped, with their lights."""
+    """The largest projects signed by ``as_of`` and not dropped, with their lights: the
+    recorded ones when the day's lights are recorded (then only the lit rows are asked why),
+    else computed for the twenty."""
     book = LightBook.load(as_of)
-    ids = (
-        area.projects.filter(alive(as_of), signed_on__lte=as_of)
-        .order_by("-total_investment", "pk")
-        .values("pk")[:count]
-    )
-    rows = book.annotate(
-        Project.objects.filter(pk__in=ids).select_related("region", "park")
-    ).order_by("-total_investment", "pk")
-    projects = list(rows)
+    # The largest K of the area straight from the amount index, then those signed and not
+    # dropped among them; K grows until twenty are found (exact: a project outside the
+    # largest K is smaller than every one inside). Sorting every signed project costs more.
+    wanted = area.projects.filter(alive(as_of), signed_on__lte=as_of)
+    total = None
+    largest = 4 * count
+    while True:
+        top = area.projects.order_by("-total_investment", "pk").values("pk")[:largest]
+        projects = list(
+            wanted.filter(pk__in=top)
+            .select_related("region", "park")
+            .order_by("-total_investment", "pk")[:count]
+        )
+        if len(projects) == count:
+            break
+        total = total if total is not None else area.projects.count()
+        if largest >= total:
+            break
+        largest *= 4
+    ids = [p.pk for p in projects]
+    if book.recorded:
+        lights = dict(
+            ProjectLight.objects.filter(project_id__in=ids).values_list("project_id", "light")
+        )
+        ids = [pk for pk in ids if lights.get(pk)]
+    explained = {p.pk: p for p in book.annotate(Project.objects.filter(pk__in=ids))} if ids else {}
     for project in projects:
-        project.light_reasons = [text for _level, text in book.reasons(project)]
+        lit = explained.get(project.pk)
+        project.light = lit.light if lit else 0
+        project.light_reasons = [text for _level, text in book.reasons(lit)] if lit else []
     return projects
 
 

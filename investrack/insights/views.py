@@ -66,9 +66,11 @@ def dashboard(request):
     pace = selectors.pace_figure(table)
     largest = selectors.largest_projects(area, period.as_of)
     city = city_of(request.user)
-    standings = (
-        {s.pk: s for s in race(city, period.until)} if city and area.level == "county" else {}
-    )
+    standings = {}
+    if city and area.level == "county":
+        # The city's own figures serve the race when they are the race's (year to date).
+        whole_city = table if area.region == city and not area.params else None
+        standings = {s.pk: s for s in race(city, period.until, table=whole_city, reds=False)}
     tiles = [
         {
             "row": row,

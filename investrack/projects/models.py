@@ -289,6 +289,24 @@ class Project(models.Model):
                 fields=["production_on", "dropped_on", "region", "park", "category"],
                 name="project_production_figures_idx",
             ),
+            # Covers the stage of every project on a past date (the dashboard's funnel).
+            models.Index(
+                fields=[
+                    "lead_on",
+                    "signed_on",
+                    "started_on",
+                    "completed_on",
+                    "production_on",
+                    "full_output_on",
+                    "negotiating_on",
+                    "dropped_on",
+                    "region",
+                    "park",
+                    "category",
+                    "total_investment",
+                ],
+                name="project_stages_on_idx",
+            ),
             models.Index(fields=["total_investment"], name="project_total_inv_idx"),
             models.Index(fields=["industry"], name="project_industry_idx"),
             # Covers the overview's grouped count (stage, scope, amount, overdue) without the table.

@@ -105,5 +105,9 @@ class Migration(migrations.Migration):
             model_name='progresstotal',
             constraint=models.UniqueConstraint(condition=models.Q(('park__isnull', True)), fields=('period', 'recorded_on', 'region', 'category'), name='progress_total_once_outside_parks'),
         ),
+        migrations.AddIndex(
+            model_name='project',
+            index=models.Index(fields=['lead_on', 'signed_on', 'started_on', 'completed_on', 'production_on', 'full_output_on', 'negotiating_on', 'dropped_on', 'region', 'park', 'category', 'total_investment'], name='project_stages_on_idx'),
+        ),
         migrations.RunPython(totals_from_reports, migrations.RunPython.noop),
 ]
