@@ -94,9 +94,11 @@ def in_stages_on(stages, as_of: datetime.date) -> Q:
         return Q(stage__in=stages, dropped_on__isnull=True)
     condition = Q()
     for stage in stages:
+        # Reached by then, and no later stage reached by then (a later stage's date may be
+        # there while a skipped one in between is not).
         reached = Q(**{f"{STAGE_DATE_FIELD[Stage(stage)]}__lte": as_of})
-        if stage < max(Stage):
-            after = STAGE_DATE_FIELD[Stage(stage + 1)]
+        for later in range(stage + 1, max(Stage) + 1):
+            after = STAGE_DATE_FIELD[Stage(later)]
             reached &= Q(**{f"{after}__isnull": True}) | Q(**{f"{after}__gt": as_of})
         condition |= reached
     return condition & (Q(dropped_on__isnull=True) | Q(dropped_on__gt=as_of))
