@@ -97,12 +97,13 @@ def area_table(area: Area, period: Period, *, level: str | None = None, category
 
 
 def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> list[dict]:
-    """Projects in each stage on ``as_of`` and their investment, in one query (grouped by
-    the stage column for today, by each stage's dates for a past date)."""
+    """Projects in each stage on ``as_of`` and their investment, in one query: grouped by
+    the stage column for today, else by the stage each project's dates give on that date
+    (read from project_stages_on_idx, which also holds the category)."""
     projects = area.projects.order_by()
     if category:
         projects = projects.filter(category=category)
-    if as_of >= timezone.localdate():
+    if as_of >= timezone.localdate() and not category:
         rows = (
             projects.filter(dropped_on__isnull=True)
             .values("stage")

@@ -67,7 +67,8 @@ def dashboard(request):
     largest = selectors.largest_projects(area, period.as_of)
     city = city_of(request.user)
     standings = {}
-    if city and area.level == "county":
+    # The race counts every category: its ranks show on the dashboard of all categories.
+    if city and area.level == "county" and not category:
         # The city's own figures serve the race when they are the race's (year to date).
         whole_city = table if area.region == city and not area.params else None
         standings = {s.pk: s for s in race(city, period.until, table=whole_city, reds=False)}
