@@ -66,7 +66,7 @@ def _top_up_events(target: int) -> None:
             INSERT INTO projects_stageevent
                 (project_id, kind, stage, effective_date, note, retracts, recorded_at, corrects_id,
                  recorded_by_id)
-            SELECT p.id, CASE WHEN g % 2 = 0 THEN 'stall' ELSE 'unstall' END, NULL,
+            SELECT p.id, CASE WHEN g %% 2 = 0 THEN 'stall' ELSE 'unstall' END, NULL,
                    p.stage_since, '', false, now(), NULL, NULL
             FROM generate_series(1, %s) AS g
             JOIN projects_project p ON p.id = 1 + (g %% (SELECT max(id) FROM projects_project))
