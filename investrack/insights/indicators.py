@@ -251,17 +251,21 @@ def _stage_single_scan(projects: QuerySet, period: Period, by: str | None) -> Qu
     return _grouped(qs, by).annotate(**columns)
 
 
+def stage_family(projects: QuerySet, period: Period, by: str | None) -> QuerySet:
+    """The one query of the stage family, as each database reads it best."""
+    if connection.vendor == "postgresql":
+        return _stage_single_scan(projects, period, by)
+    fields = ["signed_on", *REACHED_FIELD.values()]
+    parts = [_stage_part(projects, period, by, f) for f in fields]
+    return parts[0].union(*parts[1:], all=True)
+
+
 def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
     """``{region_or_park_id: {indicator: value}}`` (for ``by=None``: one dict, the whole).
 
     On SQLite, four index ranges in one UNION ALL; on PostgreSQL, one scan with filtered
     aggregates (its planner reads the covering indexes badly for large ranges)."""
-    if connection.vendor == "postgresql":
-        rows = _stage_single_scan(projects, period, by)
-    else:
-        fields = ["signed_on", *REACHED_FIELD.values()]
-        parts = [_stage_part(projects, period, by, f) for f in fields]
-        rows = parts[0].union(*parts[1:], all=True)
+    rows = stage_family(projects, period, by)
     key = by or "whole"
     figures: dict = {}
     for row in rows:
