@@ -46,17 +46,6 @@ from investrack.regions.models import Indicator, Region, Target, Unit, indicator
 YI = Decimal(100_000_000)
 HUNDRED = Decimal(100)
 
-STAGE_FAMILY = [
-    Indicator.INTRODUCED,
-    Indicator.INTRODUCED_INVESTMENT,
-    Indicator.OVER_1YI,
-    Indicator.OVER_10YI,
-    Indicator.OVER_100YI,
-    Indicator.STARTED,
-    Indicator.COMPLETED,
-    Indicator.PRODUCTION,
-    Indicator.START_RATE,
-]
 PROGRESS_FAMILY = [Indicator.INVESTMENT_COMPLETED, Indicator.FOREIGN_ARRIVED]
 REACHED_FIELD = {
     Indicator.STARTED: "started_on",
@@ -415,10 +404,6 @@ class IndicatorTable:
     rows: list[Row]
     total: Row
     category: str = ""
-
-    @property
-    def indicators(self) -> list[str]:
-        return list(Indicator.values)
 
 
 def _figures(stage: dict, progress: dict, targets: dict) -> dict[str, Figure]:

@@ -232,7 +232,3 @@ def race(
             standing.flagged = standing.rank > len(ranked) - bottom
     standings.sort(key=lambda s: (s.rank is None, s.rank or 0, s.code))
     return standings
-
-
-def red_projects_of(projects: QuerySet, as_of: datetime.date) -> QuerySet:
-    return LightBook.load(as_of).filter(projects, Light.RED)
