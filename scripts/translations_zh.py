@@ -1013,6 +1013,7 @@ ZH.update(
         "monthly progress total": "月度进度汇总",
         "monthly progress totals": "月度进度汇总",
         "Projects introduced by industry chain": "各产业链新引进项目",
+        "Investment (100 million yuan)": "投资额（亿元）",
     }
 )
 ZH_PLURAL = {

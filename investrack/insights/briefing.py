@@ -8,7 +8,6 @@ together from the figures only (a clause whose figure is missing is left out).
 from __future__ import annotations
 
 import base64
-import calendar
 import datetime
 import io
 from dataclasses import dataclass, field
@@ -18,13 +17,14 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from investrack.core.units import format_amount, format_date, is_chinese
+from investrack.core.units import format_amount, format_date
 from investrack.insights import charts
 from investrack.insights.indicators import (
     IndicatorTable,
     Row,
     figure_text,
     last_of_month,
+    month_label,
     percent,
 )
 from investrack.insights.race import Standing, city_of, month_period, race
@@ -53,10 +53,6 @@ HEADLINE = [
     Indicator.START_RATE,
 ]
 RED_PROJECTS_SHOWN = 30
-
-
-def month_label(month: int) -> str:
-    return f"{month}月" if is_chinese() else calendar.month_abbr[month]
 
 
 @dataclass

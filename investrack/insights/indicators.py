@@ -350,6 +350,13 @@ def figure_text(indicator: str, value) -> str:
     return _("%(count)s projects") % {"count": count} if count != 1 else _("1 project")
 
 
+def month_label(month: int) -> str:
+    """A month on a chart's axis: 9月 (English: Sep)."""
+    from investrack.core.units import is_chinese
+
+    return f"{month}月" if is_chinese() else calendar.month_abbr[month]
+
+
 def percent(value) -> str:
     return "—" if value is None else f"{value}%"
 

@@ -3,6 +3,7 @@ Thin: read the request, call a selector or a service, render."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from investrack.core.units import format_amount
 from investrack.insights import briefing as briefings
 from investrack.insights import selectors
 from investrack.insights.forms import MonthForm, PeriodForm, TargetsUploadForm
-from investrack.insights.indicators import figure_text
+from investrack.insights.indicators import figure_text, month_label
 from investrack.insights.race import city_of, race, race_units, race_weights
 from investrack.projects.models import Category
 from investrack.regions import services as region_services
@@ -90,7 +91,7 @@ def dashboard(request):
             for s in funnel
         ],
         "trend": {
-            "months": [p["month"] for p in trend[0]["points"]] if trend else [],
+            "months": [month_label(p["month"]) for p in trend[0]["points"]] if trend else [],
             "series": [
                 {"name": str(line["label"]), "target_name": _("%(label)s target") % {"label": line["label"]},
                  "values": [p["cumulative"] for p in line["points"]],
@@ -127,7 +128,15 @@ def dashboard(request):
         "pace_url": projects_url({**base, **pace["params"]}),
         "largest": largest,
         "tiles": tiles,
-        "charts": charts,
+        "charts": {
+            **charts,
+            # The charts' own words, translated here rather than chosen in the script.
+            "labels": {
+                "projects": _("Projects"),
+                "amount": _("Investment (100 million yuan)"),
+                "unit": _("100 million yuan"),
+            },
+        },
         "regions": regions_for(request.user),
         "parks": parks_for(request.user),
         "categories": Category.choices,
@@ -362,8 +371,6 @@ def _unit_label(indicator) -> str:
 
 
 def _decimal(raw: str):
-    from decimal import Decimal, InvalidOperation
-
     try:
         return Decimal(raw.replace(",", "").strip())
     except InvalidOperation as exc:

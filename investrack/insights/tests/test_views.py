@@ -211,3 +211,36 @@ def test_targets_round_trip_through_a_sheet_and_a_bad_sheet_writes_nothing(
     assert "第3行“县（市、区）或园区”" in page and "不存在县" in page
     assert "第4行“新引进项目（个）”" in page
     assert Target.objects.get(region=county, indicator=Indicator.INTRODUCED).value == 20
+
+
+def test_targets_of_another_county_stay_out_of_a_countys_page_and_sheet(
+    client_for, county_staff, county, other_county
+):
+    Target.objects.create(year=YEAR, region=county, indicator=Indicator.INTRODUCED, value=11)
+    Target.objects.create(year=YEAR, region=other_county, indicator=Indicator.INTRODUCED, value=77)
+    client = client_for(county_staff)
+    page = client.get(reverse("insights:targets"), {"year": YEAR}).content.decode()
+    assert "鹿城区" in page and other_county.name not in page
+    from python_calamine import CalamineWorkbook
+
+    sheet = client.get(reverse("insights:targets_download"), {"year": YEAR}).content
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet)).get_sheet_by_index(0).to_python()
+    cells = [str(cell) for row in rows for cell in row]
+    assert "鹿城区" in cells and other_county.name not in cells
+    assert "77" not in " ".join(cells)
+    # Uploading is the city administrator's: a county is refused before the file is read.
+    assert client.post(reverse("insights:targets_upload"), {"year": YEAR}).status_code == 403
+
+
+def test_the_race_api_shows_the_citys_ranking_without_opening_other_counties(
+    client_for, county_staff, county, other_county, projects
+):
+    for region in (county, other_county):
+        Target.objects.create(year=YEAR, region=region, indicator=Indicator.INTRODUCED, value=2)
+    RaceWeight.objects.create(year=YEAR, indicator=Indicator.INTRODUCED, weight=1)
+    client = client_for(county_staff)
+    standings = {s["code"]: s for s in client.get("/api/v1/insights/race").json()}
+    assert standings[county.code]["rank"] == standings[other_county.code]["rank"] == 1
+    # The figures behind another county's standing stay closed.
+    other = {"region": other_county.code}
+    assert client.get("/api/v1/insights/indicators", other).status_code == 404

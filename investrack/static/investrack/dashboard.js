@@ -39,7 +39,7 @@
     tooltip: { trigger: "axis" },
     legend: { type: "scroll", bottom: 0 },
     grid: { left: 40, right: 20, top: 10, bottom: 50 },
-    xAxis: { type: "category", data: data.trend.months.map(function (m) { return m + (document.documentElement.lang.indexOf("zh") === 0 ? "月" : ""); }) },
+    xAxis: { type: "category", data: data.trend.months },
     yAxis: { type: "value" },
     series: trendSeries
   }, function (p) { if (p.data && p.data.url) go(p.data.url); });
@@ -51,11 +51,11 @@
       grid: { left: 40, right: 40, top: 10, bottom: 70 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
         axisLabel: { rotate: rows.length > 6 ? 30 : 0, formatter: function (v) { return v.length > 7 ? v.slice(0, 6) + "…" : v; } } },
-      yAxis: [{ type: "value" }, { type: "value", name: document.documentElement.lang.indexOf("zh") === 0 ? "亿元" : "100m yuan" }],
+      yAxis: [{ type: "value" }, { type: "value", name: data.labels.unit }],
       series: [
-        { name: document.documentElement.lang.indexOf("zh") === 0 ? "项目数" : "Projects", type: "bar", itemStyle: { color: colour },
+        { name: data.labels.projects, type: "bar", itemStyle: { color: colour },
           data: rows.map(function (r) { return { value: r.count !== undefined ? r.count : r.value, url: r.url }; }) },
-        { name: document.documentElement.lang.indexOf("zh") === 0 ? "投资额（亿元）" : "Investment (100m yuan)", type: "line", yAxisIndex: 1, itemStyle: { color: GOLD },
+        { name: data.labels.amount, type: "line", yAxisIndex: 1, itemStyle: { color: GOLD },
           data: rows.map(function (r) { return { value: Math.round(r.amount * 100) / 100, url: r.url }; }) }
       ]
     }, function (p) { go(p.data.url); });
