@@ -187,14 +187,14 @@ def briefing_for(
     city = city_of(user)
     standings = race(city, month) if city is not None else []
     by_pk = {s.pk: s for s in standings}
-    red = LightBook.load(period.as_of).filter(projects, Light.RED)
+    book = LightBook.load(period.as_of)  # one load: it filters and it tells why
+    red = book.filter(projects, Light.RED)
     open_problems = Problem.objects.filter(status__in=OPEN_STATUSES).select_related("department")
     red_projects = list(
         red.select_related("region", "park")
         .prefetch_related(Prefetch("problems", queryset=open_problems, to_attr="open_problems"))
         .order_by("-total_investment", "pk")[:RED_PROJECTS_SHOWN]
     )
-    book = LightBook.load(period.as_of, live=True)
     reasons = {
         p.pk: [text for _level, text in book.reasons(p)]
         for p in book.annotate(Project.objects.filter(pk__in=[p.pk for p in red_projects]))
