@@ -29,7 +29,7 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
-from investrack.projects.services import progress_totals_rebuild
+from investrack.projects.services import progress_totals_rebuild, stage_totals_rebuild
 from investrack.regions.models import ChainLink, Industry, Park, Region
 
 CITY_CODE = "330300"
@@ -530,6 +530,7 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
         if log:
             log(f"{made} / {projects}")
     progress_totals_rebuild()
+    stage_totals_rebuild()
     from investrack.insights.demo import seed_insights
     from investrack.service.demo import demo_department_users, seed_closed_loop
 

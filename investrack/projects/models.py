@@ -597,3 +597,68 @@ class ProgressTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period:%Y-%m} {self.region_id} {self.category}"
+
+
+class StageTotal(models.Model):
+    """Projects summed per county, park, category and month of a stage date.
+
+    What the leaders' figures read instead of the projects: a year holds a few thousand
+    rows, where it holds a quarter of a million projects at 10⁶. Each project adds its
+    share (:func:`investrack.projects.services.stage_shares`) and every write to a project
+    adds the difference in the same transaction, as a row of its own (a ledger: rows with
+    the same key add up); the daily job folds the rows back to one per key. Never edited by
+    hand; ``stage_totals_rebuild`` makes it again from the projects.
+
+    A month is exact for an as-of date at the end of a month, and for today (no stage or
+    drop date lies in the future); the figures of other dates read the projects.
+    """
+
+    class Kind(models.TextChoices):
+        REACHED = "reached", _("reached the stage in the month")
+        START = "start", _("signed in the month, started in started_month")
+        INDUSTRY = "industry", _("signed in the month, by industry division")
+        CHAIN = "chain", _("signed in the month, by industry-chain link")
+        HELD = "held", _("entered (+) or left (−) the stage in the month")
+        CURRENT = "current", _("in the stage now (not dropped)")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    month = models.DateField(_("month"), null=True, blank=True)  # none for CURRENT
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(
+        "regions.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    dropped_month = models.DateField(_("month dropped"), null=True, blank=True)
+    tier = models.PositiveSmallIntegerField(
+        _("size (100 million yuan and more: 1, 10, 100)"), default=0
+    )
+    started_month = models.DateField(_("month started"), null=True, blank=True)
+    division = models.CharField(_("industry division"), max_length=2, blank=True, default="")
+    chain_link = models.ForeignKey(
+        "regions.ChainLink",
+        verbose_name=_("industry-chain link"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    projects = models.IntegerField(_("projects"), default=0)
+    investment = models.DecimalField(
+        _("total investment (yuan)"), max_digits=22, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("stage total")
+        verbose_name_plural = _("stage totals")
+        indexes = [models.Index(fields=["kind", "month"], name="stage_total_kind_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.stage} {self.month:%Y-%m} {self.region_id} {self.category}"

@@ -9,10 +9,12 @@ commands call these and nothing else.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -32,6 +34,7 @@ from investrack.projects.models import (
     Project,
     Stage,
     StageEvent,
+    StageTotal,
 )
 from investrack.service.services import lights_refresh  # the lights follow every change
 
@@ -228,6 +231,7 @@ def project_create(
         setattr(project, STAGE_DATE_FIELD[Stage(s)], d)
     project.full_clean(exclude=["stage_since"])
     project.save()
+    stage_totals_add([project.pk])
     project.tags.set(tags)
     project.linked_leaders.set(linked_leaders)
     StageEvent.objects.bulk_create(
@@ -446,6 +450,7 @@ def _create_chunk(actor, rows, allowed_regions, investors, codes, now, moment, a
             for values, changes in zip(projects, audited, strict=True)
         ),
     )
+    stage_totals_add(ids.values())
     lights_refresh(project_ids=list(ids.values()))
     return len(projects)
 
@@ -479,7 +484,8 @@ def project_update(
         raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
     locked.full_clean()
     locked.version = F("version") + 1
-    locked.save()
+    with stage_totals_kept([locked.pk]):
+        locked.save()
     if tags is not None:
         locked.tags.set(tags)
     if linked_leaders is not None:
@@ -540,7 +546,8 @@ def _recompute(project: Project) -> Project:
         updated_at=timezone.now(),
         version=F("version") + 1,
     )
-    Project.objects.filter(pk=project.pk).update(**values)
+    with stage_totals_kept([project.pk]):
+        Project.objects.filter(pk=project.pk).update(**values)
     project.refresh_from_db()
     lights_refresh(project_ids=[project.pk])
     return project
@@ -851,3 +858,131 @@ def investor_for_name(*, name: str, origin: str):
         return None
     investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin})
     return investor
+
+
+# --- stage totals ------------------------------------------------------------------------
+#
+# The leaders' figures read StageTotal instead of the projects. A project's share of it is
+# a pure function of its row (stage_shares); every write to a project adds the difference
+# between its shares after and before, in the same transaction.
+
+SHARE_KEY = ("kind", "stage", "month", "region_id", "park_id", "category", "dropped_month",
+             "tier", "started_month", "division", "chain_link_id")  # fmt: skip
+SHARE_FIELDS = ["region_id", "park_id", "category", "total_investment", "industry__code",
+                "chain_link_id", "dropped_on", *STAGE_DATE_FIELD.values()]  # fmt: skip
+YI = Decimal(100_000_000)
+REACHED_STAGES = [Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.PRODUCTION]
+
+
+def _month(day: datetime.date | None) -> datetime.date | None:
+    return day.replace(day=1) if day else None
+
+
+def _tier(amount: Decimal) -> int:
+    """1, 10 or 100 for a project of ≥ 1亿, 10亿 or 100亿 yuan; else 0."""
+    for tier in (100, 10, 1):
+        if amount >= tier * YI:
+            return tier
+    return 0
+
+
+def stage_shares(row: dict) -> Iterator[tuple[tuple, int, Decimal]]:
+    """What one project (a row of ``SHARE_FIELDS``) adds to the stage totals, as
+    ``(key, projects, investment)``: the month each stage was reached; the month it was
+    signed, with its size, with the month it started, with its industry division and its
+    chain link; and, for the funnel, +1 in the month it entered each stage and -1 in the
+    month it left it for a later one, and +1 in the stage it is in now unless dropped."""
+    place = (row["region_id"], row["park_id"], row["category"])
+    dropped = _month(row["dropped_on"])
+    amount = row["total_investment"] or Decimal(0)
+    Kind = StageTotal.Kind
+
+    def key(kind, stage, month, tier=0, started=None, division="", link=None):
+        return (kind, int(stage), month, *place, dropped, tier, started, division, link)
+
+    for stage in REACHED_STAGES:
+        day = row[STAGE_DATE_FIELD[stage]]
+        if day:
+            tier = _tier(amount) if stage == Stage.SIGNED else 0
+            yield key(Kind.REACHED, stage, _month(day), tier), 1, amount
+    signed = _month(row["signed_on"])
+    if signed:
+        yield key(Kind.START, Stage.SIGNED, signed, started=_month(row["started_on"])), 1, amount
+        if row["industry__code"]:
+            division = row["industry__code"][:2]
+            yield key(Kind.INDUSTRY, Stage.SIGNED, signed, division=division), 1, amount
+        if row["chain_link_id"]:
+            yield key(Kind.CHAIN, Stage.SIGNED, signed, link=row["chain_link_id"]), 1, amount
+    reached = [(s, row[f]) for s, f in STAGE_DATE_FIELD.items() if row[f]]
+    for (stage, day), later in zip(reached, [*reached[1:], None], strict=True):
+        yield key(Kind.HELD, stage, _month(day)), 1, amount
+        if later is not None:
+            yield key(Kind.HELD, stage, _month(later[1])), -1, -amount
+    if reached and not dropped:
+        yield key(Kind.CURRENT, reached[-1][0], None), 1, amount
+
+
+def _shares_of(projects) -> dict[tuple, list]:
+    """The summed shares of ``projects`` (a queryset), key by key."""
+    summed: dict[tuple, list] = {}
+    for row in projects.order_by().values(*SHARE_FIELDS).iterator(chunk_size=5000):
+        for key, count, amount in stage_shares(row):
+            into = summed.setdefault(key, [0, Decimal(0)])
+            into[0] += count
+            into[1] += amount
+    return summed
+
+
+def _stage_totals_insert(shares: dict[tuple, list]) -> int:
+    rows = [
+        StageTotal(**dict(zip(SHARE_KEY, key, strict=True)), projects=count, investment=amount)
+        for key, (count, amount) in shares.items()
+        if count or amount
+    ]
+    StageTotal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def stage_totals_add(project_ids: Iterable[int]) -> None:
+    """New projects add their shares to the stage totals."""
+    _stage_totals_insert(_shares_of(Project.objects.filter(pk__in=list(project_ids))))
+
+
+@contextmanager
+def stage_totals_kept(project_ids: Iterable[int]):
+    """Around a write to these projects: add to the stage totals what it changed."""
+    projects = Project.objects.filter(pk__in=list(project_ids))
+    before = _shares_of(projects)
+    yield
+    change = _shares_of(projects)
+    for key, (count, amount) in before.items():
+        into = change.setdefault(key, [0, Decimal(0)])
+        into[0] -= count
+        into[1] -= amount
+    _stage_totals_insert(change)
+
+
+@transaction.atomic
+def stage_totals_rebuild() -> int:
+    """Make the stage totals again from the projects (after a bulk load); returns rows."""
+    StageTotal.objects.all().delete()
+    return _stage_totals_insert(_shares_of(Project.objects.all()))
+
+
+@transaction.atomic
+def stage_totals_fold() -> tuple[int, int]:
+    """Fold the rows the writes added into one row per key (the daily job does it);
+    returns the rows before and after. Writers wait for the fold (it is quick)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {StageTotal._meta.db_table} IN EXCLUSIVE MODE")
+    fields = [name.removesuffix("_id") for name in SHARE_KEY]
+    before = StageTotal.objects.count()
+    folded = {
+        tuple(row[f] for f in fields): [row["n"], row["a"]]
+        for row in StageTotal.objects.order_by()
+        .values(*fields)
+        .annotate(n=Sum("projects"), a=Sum("investment"))
+    }
+    StageTotal.objects.all().delete()
+    return before, _stage_totals_insert(folded)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.insights.services import race_snapshot_take, race_snapshots_due
+from investrack.projects.services import stage_totals_fold
 from investrack.service import services
 from investrack.service.models import (
     OPEN_STATUSES,
@@ -78,6 +79,8 @@ def daily_run(*, as_of: datetime.date | None = None) -> dict:
     result.update(services.lights_record(as_of=as_of))
     result.update(problems_follow_up(as_of=as_of))
     result["emailed"] = send_pending_emails()
+    # The day's writes each added their rows to the stage totals: one row per key again.
+    result["stage_totals"] = stage_totals_fold()[1]
     # On the first run of a month: keep last month's horse-race standings.
     result["standings_kept"] = sum(
         race_snapshot_take(city=city, month=month)

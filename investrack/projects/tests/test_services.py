@@ -5,11 +5,15 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 
 from investrack.conftest import days_ago
 from investrack.core.audit import history_for
 from investrack.projects import services
-from investrack.projects.models import Project, Stage, StageEvent
+from investrack.projects.models import Project, Stage, StageEvent, StageTotal
+from investrack.regions.models import ChainLink, Industry
+
+YI = Decimal(100_000_000)
 
 pytestmark = pytest.mark.django_db
 
@@ -304,3 +308,106 @@ def test_progress_reports_only_after_start_and_once_a_month(make_project, county
             investment_completed=Decimal(1),
             construction_progress=12,
         )
+
+
+# --- the stage totals the leaders' figures read -------------------------------------------
+
+
+def _stage_totals() -> dict:
+    """The stage totals folded to one figure per key, zeros left out."""
+    fields = [name.removesuffix("_id") for name in services.SHARE_KEY]
+    return {
+        tuple(row[f] for f in fields): (row["n"], row["a"])
+        for row in StageTotal.objects.values(*fields)
+        .annotate(n=Sum("projects"), a=Sum("investment"))
+        .order_by()
+        if row["n"] or row["a"]
+    }
+
+
+def test_the_stage_totals_follow_every_write_to_a_project(
+    make_project, county_staff, city_admin, other_county
+):
+    """Whatever happens to projects, the totals kept write by write are the totals made
+    again from the projects: a creation, an import, an advance, a correction, a
+    retraction, a drop, a move to another county and category, a new amount, industry and
+    chain link."""
+
+    def same_as_rebuilt():
+        kept = _stage_totals()
+        services.stage_totals_rebuild()
+        assert _stage_totals() == kept
+        return kept
+
+    signed = make_project(
+        stage=Stage.SIGNED, total_investment=Decimal(80_000_000),
+        dates={Stage.SIGNED: datetime.date(2025, 3, 10)},
+    )  # fmt: skip
+    kept = same_as_rebuilt()
+    # Signed in March 2025, 0.8亿: reached, start (not started), and +1 held from lead to signed.
+    march = datetime.date(2025, 3, 1)
+    place = (signed.region_id, None, signed.category, None)
+    assert kept[("reached", Stage.SIGNED, march, *place, 0, None, "", None)] == (1, Decimal(8e7))
+    assert kept[("start", Stage.SIGNED, march, *place, 0, None, "", None)] == (1, Decimal(8e7))
+    assert kept[("held", Stage.SIGNED, march, *place, 0, None, "", None)] == (1, Decimal(8e7))
+    services.project_create_many(
+        actor=county_staff,
+        rows=[
+            {"name": f"导入项目{n}", "region": signed.region, "category": "manufacturing",
+             "total_investment": Decimal(n) * 100_000_000, "stage": Stage.STARTED,
+             "signed_on": datetime.date(2025, n, 2), "started_on": datetime.date(2025, n, 20),
+             "industry": Industry.objects.get(code="3612"),
+             "chain_link": ChainLink.objects.get(name="整车制造")}
+            for n in (1, 2, 12)
+        ],
+    )  # fmt: skip
+    same_as_rebuilt()
+    advanced = services.stage_advance(
+        actor=county_staff, project=signed, to_stage=Stage.COMPLETED,
+        effective_date=datetime.date(2025, 9, 1),
+        skipped_dates={Stage.STARTED: datetime.date(2025, 5, 5)},
+    )  # fmt: skip
+    same_as_rebuilt()
+    started_event = advanced.events.get(stage=Stage.STARTED)
+    services.stage_correct(
+        actor=county_staff, project=advanced, event=started_event, reason="日期录错",
+        new_date=datetime.date(2025, 6, 6),
+    )  # fmt: skip
+    same_as_rebuilt()
+    services.stage_correct(
+        actor=county_staff, project=advanced, reason="尚未竣工", retract=True,
+        event=advanced.events.get(stage=Stage.COMPLETED, kind=StageEvent.Kind.ADVANCE),
+    )  # fmt: skip
+    same_as_rebuilt()
+    services.project_drop(
+        actor=county_staff, project=advanced, effective_date=datetime.date(2025, 10, 1),
+        reason="企业撤资",
+    )  # fmt: skip
+    same_as_rebuilt()
+    moved = Project.objects.get(name="导入项目2")
+    services.project_update(
+        actor=city_admin, project=moved, expected_version=moved.version,
+        data={"region": other_county, "category": "research", "total_investment": 12 * YI,
+              "industry": Industry.objects.get(code="3841"), "chain_link": None},
+    )  # fmt: skip
+    kept = same_as_rebuilt()
+    feb = datetime.date(2025, 2, 1)
+    assert kept[("reached", Stage.SIGNED, feb, other_county.pk, None, "research", None,
+                 10, None, "", None)] == (1, 12 * YI)  # fmt: skip
+    assert kept[("industry", Stage.SIGNED, feb, other_county.pk, None, "research", None,
+                 0, None, "38", None)] == (1, 12 * YI)  # fmt: skip
+    assert not [key for key in kept if key[0] == "chain" and key[3] == other_county.pk]
+
+
+def test_folding_the_stage_totals_keeps_their_sums_in_fewer_rows(make_project, county_staff):
+    project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: datetime.date(2025, 3, 10)})
+    for stage, day in ((Stage.STARTED, 4), (Stage.COMPLETED, 5)):
+        project = services.stage_advance(
+            actor=county_staff, project=project, to_stage=stage,
+            effective_date=datetime.date(2025, day, 1),
+        )  # fmt: skip
+    kept, rows = _stage_totals(), StageTotal.objects.count()
+    before, after = services.stage_totals_fold()
+    assert (before, after) == (rows, len(kept))
+    assert after < before
+    assert _stage_totals() == kept
