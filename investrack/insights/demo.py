@@ -14,7 +14,7 @@ from investrack.accounts.models import User
 from investrack.insights.indicators import Period, first_of_month, indicator_table
 from investrack.insights.race import race_units
 from investrack.insights.services import race_snapshot_take
-from investrack.projects.models import ProgressTotal, Project
+from investrack.projects.models import ProgressTotal, Project, StageTotal
 from investrack.regions.models import (
     ChainLeader,
     ChainLink,
@@ -82,6 +82,7 @@ def seed_insights(*, city: Region, as_of: datetime.date, seed: int) -> None:
                 level=level,
                 total_name=city.name,
                 progress=ProgressTotal.objects.filter(region__parent=city),
+                stages=StageTotal.objects.filter(region__parent=city),
             )
             for row in table.rows:
                 unit = units[row.pk]

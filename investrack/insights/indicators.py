@@ -40,7 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investrack.core.units import format_amount
-from investrack.projects.models import ProgressReport
+from investrack.projects.models import ProgressReport, Stage, StageTotal
 from investrack.regions.models import Indicator, Region, Target, Unit, indicator_unit
 
 YI = Decimal(100_000_000)
@@ -53,6 +53,11 @@ REACHED_FIELD = {
     Indicator.PRODUCTION: "production_on",
 }
 TIER = {Indicator.OVER_1YI: YI, Indicator.OVER_10YI: 10 * YI, Indicator.OVER_100YI: 100 * YI}
+REACHED_STAGE = {
+    Indicator.STARTED: Stage.STARTED,
+    Indicator.COMPLETED: Stage.COMPLETED,
+    Indicator.PRODUCTION: Stage.PRODUCTION,
+}
 
 
 def first_of_month(day: datetime.date) -> datetime.date:
@@ -101,6 +106,13 @@ class Period:
         year_days = 366 if calendar.isleap(self.year) else 365
         passed = (self.until - datetime.date(self.year, 1, 1)).days + 1
         return (Decimal(max(0, passed)) * HUNDRED / year_days).quantize(Decimal("0.1"))
+
+    @property
+    def on_totals(self) -> bool:
+        """Whether the monthly stage totals give this period's figures exactly: as of the
+        end of a month, or as of today (no stage or drop date lies in the future). Other
+        dates read the projects."""
+        return self.as_of == last_of_month(self.as_of) or self.as_of >= timezone.localdate()
 
     @property
     def label(self) -> str:
@@ -263,6 +275,59 @@ def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
             into[name] = into.get(name, 0) + (value or 0)
     for into in figures.values():
         into["signed_for_rate"] = into.get(Indicator.INTRODUCED.value, 0)
+    if by is None:
+        return figures.get(1, {})
+    return figures
+
+
+# --- the same figures from the monthly stage totals (StageTotal) ---------------------------
+
+
+def stage_totals_in(period: Period, *, since: datetime.date | None = None) -> Q:
+    """Rows of the period's months (or from ``since``), of projects not dropped by the
+    as-of date (exact when ``period.on_totals``)."""
+    months = Q(month__gte=since or period.start, month__lte=first_of_month(period.until))
+    return months & totals_alive(period.as_of)
+
+
+def totals_alive(as_of: datetime.date) -> Q:
+    """Stage totals of projects not dropped by ``as_of`` (the end of a month, or today)."""
+    return Q(dropped_month__isnull=True) | Q(dropped_month__gt=first_of_month(as_of))
+
+
+def _reached(stage: Stage, **more) -> Q:
+    return Q(kind=StageTotal.Kind.REACHED, stage=stage, **more)
+
+
+def stage_totals_family(totals: QuerySet, period: Period, by: str | None) -> QuerySet:
+    """The one query of the stage family over the monthly stage totals."""
+    signed = _reached(Stage.SIGNED)
+    started_by = Q(kind=StageTotal.Kind.START, started_month__lte=first_of_month(period.as_of))
+    columns = {
+        Indicator.INTRODUCED.value: Sum("projects", filter=signed),
+        Indicator.INTRODUCED_INVESTMENT.value: Sum("investment", filter=signed),
+        Indicator.START_RATE.value: Sum("projects", filter=started_by),
+    }
+    for indicator, threshold in TIER.items():
+        columns[indicator.value] = Sum(
+            "projects", filter=_reached(Stage.SIGNED, tier__gte=int(threshold / YI))
+        )
+    for indicator, stage in REACHED_STAGE.items():
+        columns[indicator.value] = Sum("projects", filter=_reached(stage))
+    qs = totals.order_by().filter(
+        stage_totals_in(period), kind__in=[StageTotal.Kind.REACHED, StageTotal.Kind.START]
+    )
+    return _grouped(qs, by).annotate(**columns)
+
+
+def stage_totals_figures(totals: QuerySet, period: Period, by: str | None) -> dict:
+    """The stage family from the monthly stage totals (``period.on_totals`` must hold): the
+    same figures as :func:`stage_figures`, from a few thousand rows."""
+    key = by or "whole"
+    figures = {}
+    for row in stage_totals_family(totals, period, by):
+        into = figures[row.pop(key)] = {k: v or 0 for k, v in row.items()}
+        into["signed_for_rate"] = into[Indicator.INTRODUCED.value]
     if by is None:
         return figures.get(1, {})
     return figures
@@ -449,13 +514,15 @@ def indicator_table(
     total_name: str,
     total_region: Region | None = None,
     progress: QuerySet,
+    stages: QuerySet | None = None,
     category: str = "",
 ) -> IndicatorTable:
     """The figures of every county (or park) in ``units`` and of the whole, with targets:
     two queries of figures (the stage family, the progress family) and one of targets.
 
-    ``projects`` is already scoped to the user, ``progress`` the same scope on the monthly
-    progress totals; ``units`` the counties (Region) or parks
+    ``projects`` is already scoped to the user, ``progress`` and ``stages`` the same scope
+    on the monthly progress and stage totals (the stage family reads ``stages`` when the
+    period allows, else the projects); ``units`` the counties (Region) or parks
     (Park) to show, figures or not. The whole is the sum of every group (projects outside a
     park included). Its targets are the city's own if it has any, else the sum of its
     counties' (rates are not summed).
@@ -463,9 +530,13 @@ def indicator_table(
     if category:
         projects = projects.filter(category=category)
         progress = progress.filter(category=category)
+        stages = stages.filter(category=category) if stages is not None else None
     by = "region" if level == "county" else "park"
     units = list(units)
-    stage = stage_figures(projects, period, by)
+    if stages is not None and period.on_totals:
+        stage = stage_totals_figures(stages, period, by)
+    else:
+        stage = stage_figures(projects, period, by)
     progress = progress_figures(progress, period, by)
     targets = _targets(period.year, level=level, ids=[u.pk for u in units])
     rows = [

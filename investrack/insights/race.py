@@ -28,7 +28,7 @@ from investrack.insights.indicators import (
     last_of_month,
 )
 from investrack.insights.models import RaceStanding
-from investrack.projects.models import ProgressTotal, Project
+from investrack.projects.models import ProgressTotal, Project, StageTotal
 from investrack.regions.models import Park, RaceWeight, Region
 from investrack.service.lights import LightBook
 from investrack.service.models import Light
@@ -164,6 +164,7 @@ def race_compute(
             level=level,
             total_name=city.name,
             progress=ProgressTotal.objects.filter(region__parent=city),
+            stages=StageTotal.objects.filter(region__parent=city),
         )
     by = "region" if level == "county" else "park"
     # Counted when asked for, or when the day's lights are recorded (then it costs little).

@@ -20,11 +20,20 @@ from investrack.insights.indicators import (
     IndicatorTable,
     Period,
     alive,
+    first_of_month,
     indicator_condition,
     indicator_table,
     pace,
+    stage_totals_in,
+    totals_alive,
 )
-from investrack.projects.models import STAGE_DATE_FIELD, ProgressTotal, Project, Stage
+from investrack.projects.models import (
+    STAGE_DATE_FIELD,
+    ProgressTotal,
+    Project,
+    Stage,
+    StageTotal,
+)
 from investrack.projects.selectors import projects_visible_to
 from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Region
 from investrack.service.lights import LightBook, in_stages_on
@@ -42,15 +51,16 @@ class Area:
     units: QuerySet  # the counties or parks it breaks down into
     region: Region | None = None  # whose own targets are the area's (city or county)
     progress: QuerySet | None = None  # the area's monthly progress totals
+    stages: QuerySet | None = None  # the area's monthly stage totals
 
 
 def area_for(user, *, region: str = "", park: str = "") -> Area:
     """The user's jurisdiction, or a county or park inside it (404 outside)."""
     area = _area_for(user, region=region, park=park)
-    # The same scope on the monthly progress totals, which know their county and park.
-    area.progress = scope(user, ProgressTotal.objects.all()).filter(
-        **{f"{k}__code": v for k, v in area.params.items()}
-    )
+    # The same scope on the monthly totals, which know their county and park.
+    narrowed = {f"{k}__code": v for k, v in area.params.items()}
+    area.progress = scope(user, ProgressTotal.objects.all()).filter(**narrowed)
+    area.stages = scope(user, StageTotal.objects.all()).filter(**narrowed)
     return area
 
 
@@ -93,13 +103,31 @@ def area_table(area: Area, period: Period, *, level: str | None = None, category
         total_region=area.region,
         category=category,
         progress=area.progress,
+        stages=area.stages,
     )
 
 
 def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> list[dict]:
-    """Projects in each stage on ``as_of`` and their investment, in one query: grouped by
-    the stage column for today, else by the stage each project's dates give on that date
-    (read from project_stages_on_idx, which also holds the category)."""
+    """Projects in each stage on ``as_of`` and their investment, in one query: from the
+    stage totals when they are exact for the date (today: the projects in each stage now;
+    the end of a month: each project +1 in the month it entered a stage, -1 in the month it
+    left it, up to that month); else grouped by the stage column for today, or by the stage
+    each project's dates give on that date (read from project_stages_on_idx, which also
+    holds the category)."""
+    if Period.months(as_of, as_of, as_of).on_totals and area.stages is not None:
+        if as_of >= timezone.localdate():
+            held = area.stages.order_by().filter(kind=StageTotal.Kind.CURRENT)
+        else:
+            held = area.stages.order_by().filter(
+                totals_alive(as_of), kind=StageTotal.Kind.HELD, month__lte=first_of_month(as_of)
+            )
+        if category:
+            held = held.filter(category=category)
+        rows = held.values("stage").annotate(n=Sum("projects"), a=Sum("investment"))
+        figures = {}
+        for row in rows:
+            figures[f"n{row['stage']}"], figures[f"a{row['stage']}"] = row["n"], row["a"]
+        return _funnel(figures, as_of)
     projects = area.projects.order_by()
     if category:
         projects = projects.filter(category=category)
@@ -131,6 +159,10 @@ def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> lis
         figures = {}
         for row in rows:
             figures[f"n{row['stage_on']}"], figures[f"a{row['stage_on']}"] = row["n"], row["a"]
+    return _funnel(figures, as_of)
+
+
+def _funnel(figures: dict, as_of: datetime.date) -> list[dict]:
     return [
         {
             "stage": stage.value,
@@ -144,25 +176,36 @@ def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> lis
 
 
 TREND = [Indicator.INTRODUCED, Indicator.STARTED, Indicator.COMPLETED]
-TREND_FIELD = {
-    Indicator.INTRODUCED: "signed_on",
-    Indicator.STARTED: "started_on",
-    Indicator.COMPLETED: "completed_on",
+TREND_STAGE = {
+    Indicator.INTRODUCED: Stage.SIGNED,
+    Indicator.STARTED: Stage.STARTED,
+    Indicator.COMPLETED: Stage.COMPLETED,
 }
 
 
-def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category: str = ""):
-    """Signings, starts and completions per month of the year so far (one grouped query
-    each, over the stage's covering index), cumulated, with the annual target spread
-    evenly over the months."""
+def _trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[int, int]]:
+    """``{indicator: {month: count}}`` of signings, starts and completions of the year up
+    to the period's end: one query over the stage totals when they are exact for the
+    period, else one grouped query per stage over its covering index."""
     year_start = datetime.date(period.year, 1, 1)
-    months = [datetime.date(period.year, m, 1) for m in range(1, period.until.month + 1)]
+    counts: dict = {indicator: {} for indicator in TREND}
+    if period.on_totals and area.stages is not None:
+        rows = area.stages.order_by().filter(
+            stage_totals_in(period, since=year_start),
+            kind=StageTotal.Kind.REACHED,
+            stage__in=TREND_STAGE.values(),
+        )
+        if category:
+            rows = rows.filter(category=category)
+        indicator_of = {stage: indicator for indicator, stage in TREND_STAGE.items()}
+        for row in rows.values("stage", "month").annotate(n=Sum("projects")):
+            counts[indicator_of[row["stage"]]][row["month"].month] = row["n"]
+        return counts
     projects = area.projects.order_by().filter(alive(period.as_of))
     if category:
         projects = projects.filter(category=category)
-    series = []
     for indicator in TREND:
-        date_field = TREND_FIELD[indicator]
+        date_field = STAGE_DATE_FIELD[TREND_STAGE[indicator]]
         # Grouped by the date's "YYYY-MM" (a plain string function on both databases).
         rows = (
             projects.filter(
@@ -172,7 +215,18 @@ def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category
             .values("month")
             .annotate(n=Count("pk"))
         )
-        counts = {int(row["month"][5:7]): row["n"] for row in rows}
+        counts[indicator] = {int(row["month"][5:7]): row["n"] for row in rows}
+    return counts
+
+
+def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category: str = ""):
+    """Signings, starts and completions per month of the year so far, cumulated, with the
+    annual target spread evenly over the months."""
+    months = [datetime.date(period.year, m, 1) for m in range(1, period.until.month + 1)]
+    by_indicator = _trend_counts(area, period, category)
+    series = []
+    for indicator in TREND:
+        counts = by_indicator[indicator]
         running, points = 0, []
         for month in months:
             count = counts.get(month.month, 0)
@@ -208,24 +262,39 @@ def _introduced(area: Area, period: Period, category: str) -> QuerySet:
     return projects.filter(category=category) if category else projects
 
 
+def _introduced_totals(area: Area, period: Period, category: str, kind: str) -> QuerySet:
+    rows = area.stages.order_by().filter(stage_totals_in(period), kind=kind)
+    return rows.filter(category=category) if category else rows
+
+
 def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10) -> list[dict]:
     """Projects introduced in the period per GB/T 4754 division (大类), largest first: one
-    grouped query by industry over the signing index, rolled up to divisions."""
-    by_class = (
-        _introduced(area, period, category)
-        .filter(industry__isnull=False)
-        .values("industry")
-        .annotate(count=Count("pk"), amount=Sum("total_investment"))
-    )
-    groups = {row["industry"]: row for row in by_class}
-    division_of = dict(
-        Industry.objects.filter(pk__in=groups).values_list("pk", Substr("code", 1, 2))
-    )
+    grouped query over the stage totals (by division) when they are exact for the period,
+    else by industry over the signing index, rolled up to divisions."""
     divisions: dict = {}
-    for industry, row in groups.items():
-        into = divisions.setdefault(division_of[industry], {"count": 0, "amount": 0})
-        into["count"] += row["count"]
-        into["amount"] += row["amount"] or 0
+    if period.on_totals and area.stages is not None:
+        for row in (
+            _introduced_totals(area, period, category, StageTotal.Kind.INDUSTRY)
+            .values("division")
+            .annotate(count=Sum("projects"), amount=Sum("investment"))
+        ):
+            if row["count"]:
+                divisions[row.pop("division")] = row
+    else:
+        by_class = (
+            _introduced(area, period, category)
+            .filter(industry__isnull=False)
+            .values("industry")
+            .annotate(count=Count("pk"), amount=Sum("total_investment"))
+        )
+        groups = {row["industry"]: row for row in by_class}
+        division_of = dict(
+            Industry.objects.filter(pk__in=groups).values_list("pk", Substr("code", 1, 2))
+        )
+        for industry, row in groups.items():
+            into = divisions.setdefault(division_of[industry], {"count": 0, "amount": 0})
+            into["count"] += row["count"]
+            into["amount"] += row["amount"] or 0
     names = dict(
         Industry.objects.filter(level=Industry.Level.DIVISION, code__in=divisions).values_list(
             "code", "name"
@@ -240,15 +309,23 @@ def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10
 
 
 def by_chain(area: Area, period: Period, *, category: str = "") -> list[dict]:
-    """Projects introduced in the period per industry chain: grouped by link over the
-    signing index, rolled up to chains."""
-    by_link = (
-        _introduced(area, period, category)
-        .filter(chain_link__isnull=False)
-        .values("chain_link")
-        .annotate(count=Count("pk"), amount=Sum("total_investment"))
-    )
-    groups = {row["chain_link"]: row for row in by_link}
+    """Projects introduced in the period per industry chain: grouped by link over the stage
+    totals when they are exact for the period, else over the signing index; rolled up to
+    chains."""
+    if period.on_totals and area.stages is not None:
+        by_link = (
+            _introduced_totals(area, period, category, StageTotal.Kind.CHAIN)
+            .values("chain_link")
+            .annotate(count=Sum("projects"), amount=Sum("investment"))
+        )
+    else:
+        by_link = (
+            _introduced(area, period, category)
+            .filter(chain_link__isnull=False)
+            .values("chain_link")
+            .annotate(count=Count("pk"), amount=Sum("total_investment"))
+        )
+    groups = {row["chain_link"]: row for row in by_link if row["count"]}
     chains: dict = {}
     for link in ChainLink.objects.filter(pk__in=groups).select_related("chain"):
         into = chains.setdefault(link.chain, {"count": 0, "amount": 0})

@@ -12,7 +12,7 @@ from django.utils import timezone
 from investrack.insights.indicators import Period, indicator_table, pace
 from investrack.projects import selectors as project_selectors
 from investrack.projects import services
-from investrack.projects.models import ProgressReport, ProgressTotal, Project, Stage
+from investrack.projects.models import ProgressReport, ProgressTotal, Project, Stage, StageTotal
 from investrack.regions.models import Indicator, Region, Target
 
 D = datetime.date
@@ -82,8 +82,14 @@ def city_data(make_project, other_county, city_admin):
     return p
 
 
-def test_figures_per_county_and_for_the_whole(city_data):
-    t = table()
+@pytest.fixture(params=["projects", "stage totals"])
+def stages(request):
+    """The stage family read from the projects, or from the monthly stage totals."""
+    return StageTotal.objects.all() if request.param == "stage totals" else None
+
+
+def test_figures_per_county_and_for_the_whole(city_data, stages):
+    t = table(stages=stages)
     lucheng, ruian, whole = figures(t, "330302"), figures(t, "330381"), figures(t)
     # 鹿城: signed_big, signed_small, dropped_later (dropped after the as-of date) introduced;
     # dropped_in_period was dropped by then; signed_after is outside the period.
@@ -103,10 +109,10 @@ def test_figures_per_county_and_for_the_whole(city_data):
 
 
 def test_a_figure_for_a_past_date_does_not_change_when_later_events_are_recorded(
-    city_data, county_staff, city_admin, make_project
+    city_data, county_staff, city_admin, make_project, stages
 ):
     early = Period.months(D(2025, 1, 1), D(2025, 9, 1), D(2025, 6, 30))
-    before = figures(table(early))
+    before = figures(table(early, stages=stages))
     # Later events, with later effective dates: a start, a new signing, a drop, a report.
     started = services.stage_advance(
         actor=county_staff, project=city_data["signed_small"], to_stage=Stage.STARTED,
@@ -121,9 +127,9 @@ def test_a_figure_for_a_past_date_does_not_change_when_later_events_are_recorded
         actor=county_staff, project=started, period=D(2025, 10, 1),
         investment_completed=YI, construction_progress=5,
     )  # fmt: skip
-    assert figures(table(early)) == before
+    assert figures(table(early, stages=stages)) == before
     # …while the figure as of the end of the period does see them.
-    after = figures(table())
+    after = figures(table(stages=stages))
     assert after[Indicator.INTRODUCED] == 4  # +1 signed in July, −1 dropped in July
     assert after[Indicator.INTRODUCED_INVESTMENT] == Decimal("12.3") * YI
     assert after[Indicator.STARTED] == 1  # the dropped one no longer counts

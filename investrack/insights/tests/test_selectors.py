@@ -11,8 +11,8 @@ from investrack.insights import selectors
 from investrack.insights.indicators import Period
 from investrack.projects import selectors as project_selectors
 from investrack.projects import services
-from investrack.projects.models import Stage
-from investrack.regions.models import ChainLink, Industry
+from investrack.projects.models import Project, Stage
+from investrack.regions.models import ChainLink, Indicator, Industry
 
 D = datetime.date
 YI = Decimal(100_000_000)
@@ -79,3 +79,57 @@ def test_industries_and_chains_roll_up(make_project, city_admin):
     params = QueryDict(urlencode(chains[0]["params"]))
     listing = project_selectors.project_list(user=city_admin, params=params)
     assert listing.rows.count() == 3
+
+
+def test_the_stage_totals_give_the_dashboard_the_projects_give(db):
+    """On a demo city, every figure read from the monthly stage totals (as of today and as
+    of the ends of months) is the figure read from the projects themselves."""
+    from dataclasses import replace
+
+    from django.utils import timezone
+
+    from investrack.accounts.models import User
+    from investrack.projects.demo import seed_demo
+
+    today = timezone.localdate()
+    seed_demo(projects=400, seed=11, as_of=today, progress=False)
+    # A few writes after the load: the totals they added must count the same.
+    staff = User.objects.get(username="admin")
+    for project in Project.objects.filter(stage=Stage.SIGNED, dropped_on__isnull=True)[:3]:
+        services.stage_advance(actor=staff, project=project, to_stage=Stage.STARTED,
+                               effective_date=today)  # fmt: skip
+    for project in Project.objects.filter(stage=Stage.STARTED, dropped_on__isnull=True)[:2]:
+        services.project_drop(actor=staff, project=project, effective_date=today,
+                              reason="企业撤资")  # fmt: skip
+    last_month_end = today.replace(day=1) - datetime.timedelta(days=1)
+    periods = [
+        Period.year_to_date(today),
+        Period.year_to_date(last_month_end),
+        Period.months(D(today.year - 1, 1, 1), D(today.year - 1, 9, 1), D(today.year - 1, 9, 30)),
+        Period.months(D(today.year - 1, 4, 1), D(today.year - 1, 6, 1), last_month_end),
+        Period.months(D(today.year - 2, 1, 1), D(today.year - 2, 12, 1)),
+    ]
+    county_user = User.objects.get(username="county330381")
+    for area in (selectors.area_for(staff), selectors.area_for(county_user)):
+        projects_only = replace(area, stages=None)
+        for period in periods:
+            assert period.on_totals
+            for category in ("", "manufacturing"):
+                totals = selectors.area_table(area, period, category=category)
+                direct = selectors.area_table(projects_only, period, category=category)
+                for row, same in zip([totals.total, *totals.rows],
+                                     [direct.total, *direct.rows], strict=True):  # fmt: skip
+                    assert {k: f.actual for k, f in row.figures.items()} == {
+                        k: f.actual for k, f in same.figures.items()
+                    }, (area.name, period, category, row.name)
+                for read in (selectors.monthly_trend, selectors.by_industry, selectors.by_chain):
+                    args = (period, totals) if read is selectors.monthly_trend else (period,)
+                    assert read(area, *args, category=category) == read(
+                        projects_only, *args, category=category
+                    ), (read.__name__, area.name, period, category)
+                funnel = selectors.stage_funnel(area, period.as_of, category=category)
+                assert funnel == selectors.stage_funnel(
+                    projects_only, period.as_of, category=category
+                )
+                assert sum(row["count"] for row in funnel) > 0
+    assert selectors.area_table(area, periods[0]).total.figures[Indicator.INTRODUCED].actual > 0
