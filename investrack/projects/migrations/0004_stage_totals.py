@@ -51,7 +51,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'stage total',
                 'verbose_name_plural': 'stage totals',
-                'indexes': [models.Index(fields=['kind', 'month'], name='stage_total_kind_month_idx')],
+                'indexes': [models.Index(fields=['kind', 'month', 'stage', 'dropped_month', 'region', 'park', 'category', 'tier', 'started_month', 'division', 'chain_link', 'projects', 'investment'], name='stage_total_figures_idx')],
             },
         ),
         migrations.RunPython(totals_from_projects, migrations.RunPython.noop),
