@@ -31,7 +31,7 @@ from investrack.insights.models import RaceStanding
 from investrack.projects.models import ProgressTotal, Project, StageTotal
 from investrack.regions.models import Park, RaceWeight, Region
 from investrack.service.lights import LightBook
-from investrack.service.models import Light
+from investrack.service.models import Light, ProjectLight
 
 
 def race_weights(year: int) -> dict[str, Decimal]:
@@ -78,9 +78,16 @@ def month_period(month: datetime.date) -> Period:
     return Period.months(month.replace(month=1), month, as_of)
 
 
-def red_counts(projects: QuerySet, book: LightBook, by: str) -> dict:
-    """Red-lit projects per county or park as of the book's date, in one query."""
-    rows = book.filter(projects.order_by(), Light.RED).values(by).annotate(n=Count("pk"))
+def red_counts(counties: list[int], book: LightBook, by: str) -> dict:
+    """Red-lit projects of ``counties`` per county or park as of the book's date, in one
+    query: the recorded lights, which know their county and park, when they are the
+    date's; else the lights computed on the projects."""
+    if book.recorded:
+        lit = ProjectLight.objects.filter(light__gte=Light.RED, region__in=counties)
+        rows = lit.order_by().values(by).annotate(n=Count("project"))
+    else:
+        projects = Project.objects.filter(region__in=counties).order_by()
+        rows = book.filter(projects, Light.RED).values(by).annotate(n=Count("pk"))
     return {row[by]: row["n"] for row in rows}
 
 
@@ -155,7 +162,10 @@ def race_compute(
     the city's figures for the month, if the caller has them already; ``reds``: count each
     county's red-lit projects (the lights of a past date are computed afresh)."""
     period = month_period(first_of_month(month))
-    projects = Project.objects.filter(region__parent=city)
+    # The city's projects by the ids of its counties: through a join on the county's city
+    # PostgreSQL misjudges a million projects as a few thousand (and loops over them).
+    counties = list(race_units(city, "county").values_list("pk", flat=True))
+    projects = Project.objects.filter(region__in=counties)
     if table is None or table.period != period or table.level != level or table.category:
         table = indicator_table(
             projects=projects,
@@ -169,7 +179,7 @@ def race_compute(
     by = "region" if level == "county" else "park"
     # Counted when asked for, or when the day's lights are recorded (then it costs little).
     book = LightBook.load(period.as_of)
-    counted = red_counts(projects, book, by) if reds or book.recorded else {}
+    counted = red_counts(counties, book, by) if reds or book.recorded else {}
     standings = _standings_from(table, race_weights(period.year), counted)
     _rank_in_place(standings)
     return standings

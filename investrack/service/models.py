@@ -430,6 +430,24 @@ class ProjectLight(models.Model):
     )
     light = models.PositiveSmallIntegerField(_("light"), choices=Light.choices)
     since = models.DateField(_("since"))
+    # Where the project is, kept with the light: lit projects are counted per county or
+    # park without reading the projects.
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    park = models.ForeignKey(
+        "regions.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("recorded light")

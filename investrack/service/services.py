@@ -503,32 +503,59 @@ def lights_record(*, as_of: datetime.date | None = None, project_ids=None) -> di
         projects = projects.filter(pk__in=project_ids)
         recorded = recorded.filter(project_id__in=project_ids)
     lit = book.filter(projects, Light.YELLOW)
-    now = dict(book.annotate(lit).order_by().values_list("pk", "light").iterator(chunk_size=CHUNK))
-    before = dict(recorded.values_list("project_id", "light").iterator(chunk_size=CHUNK))
-    changed = [pk for pk, light in now.items() if before.get(pk) != light]
+    # {project: (light, county, park)}, now and as last recorded.
+    now = {
+        pk: place
+        for pk, *place in book.annotate(lit)
+        .order_by()
+        .values_list("pk", "light", "region_id", "park_id")
+        .iterator(chunk_size=CHUNK)
+    }
+    before = {
+        pk: place
+        for pk, *place in recorded.values_list(
+            "project_id", "light", "region_id", "park_id"
+        ).iterator(chunk_size=CHUNK)
+    }
+    changed = [pk for pk, (light, *_place) in now.items() if before.get(pk, (0,))[0] != light]
+    moved = [pk for pk, (light, *place) in now.items()
+             if pk in before and before[pk][0] == light and before[pk][1:] != place]  # fmt: skip
     cleared = [pk for pk in before if pk not in now]
     changes = [
-        LightChange(project_id=pk, on=as_of, before=before.get(pk, 0), after=now[pk])
+        LightChange(project_id=pk, on=as_of, before=before.get(pk, (0,))[0], after=now[pk][0])
         for pk in changed
     ]
-    changes += [LightChange(project_id=pk, on=as_of, before=before[pk], after=0) for pk in cleared]
+    changes += [
+        LightChange(project_id=pk, on=as_of, before=before[pk][0], after=0) for pk in cleared
+    ]
     LightChange.objects.bulk_create(changes, batch_size=CHUNK)
     for chunk in _chunks(cleared):
         ProjectLight.objects.filter(project_id__in=chunk).delete()
     ProjectLight.objects.bulk_create(
-        [ProjectLight(project_id=pk, light=now[pk], since=as_of) for pk in changed],
+        [
+            ProjectLight(
+                project_id=pk,
+                light=now[pk][0],
+                since=as_of,
+                region_id=now[pk][1],
+                park_id=now[pk][2],
+            )
+            for pk in changed
+        ],  # fmt: skip
         batch_size=CHUNK,
         update_conflicts=True,
         unique_fields=["project"],
-        update_fields=["light", "since"],
+        update_fields=["light", "since", "region", "park"],
     )
-    turned_red = [pk for pk in changed if now[pk] == Light.RED]
+    for pk in moved:  # same light, another county or park: the light keeps its date
+        ProjectLight.objects.filter(project_id=pk).update(region_id=now[pk][1], park_id=now[pk][2])
+    turned_red = [pk for pk in changed if now[pk][0] == Light.RED]
     _tell_turned_red(turned_red, as_of)
     if project_ids is None:
         LightsRecorded.objects.update_or_create(on=as_of, defaults={"is_current": True})
     return {
         "lit": len(now),
-        "red": sum(1 for v in now.values() if v == Light.RED),
+        "red": sum(1 for light, *_place in now.values() if light == Light.RED),
         "changed": len(changed) + len(cleared),
         "turned_red": len(turned_red),
     }

@@ -117,3 +117,33 @@ def test_red_lit_projects_are_counted_per_county(race_city, city, make_project, 
     april = {s.code: s for s in race_compute(city, D(2025, 4, 1))}
     assert april["330304"].red_projects == 1
     assert april["330302"].red_projects == 0
+
+
+def test_red_lit_projects_recorded_today_follow_a_project_to_another_county(
+    race_city, city, make_project, city_admin
+):
+    """With today's lights recorded, the race counts them per county as recorded, and a
+    red project moved to another county is counted there at once."""
+    from django.utils import timezone
+
+    from investrack.projects import services
+
+    today = timezone.localdate()
+    daily_run()
+    before = {s.code: s.red_projects for s in race_compute(city, today, reds=True)}
+    stuck = make_project(  # signed 400 days ago and never started: red
+        actor=city_admin, region=race_city["330304"], stage=Stage.SIGNED,
+        dates={Stage.SIGNED: today - datetime.timedelta(days=400)},
+    )  # fmt: skip
+    daily_run()
+    standings = {s.code: s for s in race_compute(city, today, reds=True)}
+    assert standings["330304"].red_projects == before["330304"] + 1
+    assert standings["330381"].red_projects == before["330381"]
+    stuck.refresh_from_db()
+    services.project_update(
+        actor=city_admin, project=stuck, expected_version=stuck.version,
+        data={"region": race_city["330381"]},
+    )  # fmt: skip
+    standings = {s.code: s for s in race_compute(city, today, reds=True)}
+    assert standings["330304"].red_projects == before["330304"]
+    assert standings["330381"].red_projects == before["330381"] + 1
