@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, IntegerField, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
@@ -262,39 +262,36 @@ def _introduced(area: Area, period: Period, category: str) -> QuerySet:
     return projects.filter(category=category) if category else projects
 
 
-def _introduced_totals(area: Area, period: Period, category: str, kind: str) -> QuerySet:
-    rows = area.stages.order_by().filter(stage_totals_in(period), kind=kind)
-    return rows.filter(category=category) if category else rows
+def _introduced_by(area: Area, period: Period, category: str, kind: str, column: str,
+                   of_project) -> dict:  # fmt: skip
+    """``{key: {"count", "amount"}}``: projects introduced in the period and their
+    investment per ``column`` of the stage totals of ``kind`` when they are exact for the
+    period, else per ``of_project`` (the same key read on the projects), in one query."""
+    if period.on_totals and area.stages is not None:
+        rows = area.stages.order_by().filter(stage_totals_in(period), kind=kind)
+        rows = rows.filter(category=category) if category else rows
+        rows = rows.values(key=F(column)).annotate(count=Sum("projects"), amount=Sum("investment"))
+    else:
+        rows = (
+            _introduced(area, period, category)
+            .annotate(key=of_project)
+            .filter(key__isnull=False)
+            .values("key")
+            .annotate(count=Count("pk"), amount=Sum("total_investment"))
+        )
+    return {
+        row["key"]: {"count": row["count"], "amount": row["amount"] or 0}
+        for row in rows
+        if row["count"]
+    }
 
 
 def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10) -> list[dict]:
-    """Projects introduced in the period per GB/T 4754 division (大类), largest first: one
-    grouped query over the stage totals (by division) when they are exact for the period,
-    else by industry over the signing index, rolled up to divisions."""
-    divisions: dict = {}
-    if period.on_totals and area.stages is not None:
-        for row in (
-            _introduced_totals(area, period, category, StageTotal.Kind.INDUSTRY)
-            .values("division")
-            .annotate(count=Sum("projects"), amount=Sum("investment"))
-        ):
-            if row["count"]:
-                divisions[row.pop("division")] = row
-    else:
-        by_class = (
-            _introduced(area, period, category)
-            .filter(industry__isnull=False)
-            .values("industry")
-            .annotate(count=Count("pk"), amount=Sum("total_investment"))
-        )
-        groups = {row["industry"]: row for row in by_class}
-        division_of = dict(
-            Industry.objects.filter(pk__in=groups).values_list("pk", Substr("code", 1, 2))
-        )
-        for industry, row in groups.items():
-            into = divisions.setdefault(division_of[industry], {"count": 0, "amount": 0})
-            into["count"] += row["count"]
-            into["amount"] += row["amount"] or 0
+    """Projects introduced in the period per GB/T 4754 division (大类), largest first."""
+    divisions = _introduced_by(
+        area, period, category, StageTotal.Kind.INDUSTRY, "division",
+        Substr("industry__code", 1, 2),
+    )  # fmt: skip
     names = dict(
         Industry.objects.filter(level=Industry.Level.DIVISION, code__in=divisions).values_list(
             "code", "name"
@@ -309,28 +306,15 @@ def by_industry(area: Area, period: Period, *, category: str = "", top: int = 10
 
 
 def by_chain(area: Area, period: Period, *, category: str = "") -> list[dict]:
-    """Projects introduced in the period per industry chain: grouped by link over the stage
-    totals when they are exact for the period, else over the signing index; rolled up to
-    chains."""
-    if period.on_totals and area.stages is not None:
-        by_link = (
-            _introduced_totals(area, period, category, StageTotal.Kind.CHAIN)
-            .values("chain_link")
-            .annotate(count=Sum("projects"), amount=Sum("investment"))
-        )
-    else:
-        by_link = (
-            _introduced(area, period, category)
-            .filter(chain_link__isnull=False)
-            .values("chain_link")
-            .annotate(count=Count("pk"), amount=Sum("total_investment"))
-        )
-    groups = {row["chain_link"]: row for row in by_link if row["count"]}
+    """Projects introduced in the period per industry chain (its links rolled up)."""
+    groups = _introduced_by(
+        area, period, category, StageTotal.Kind.CHAIN, "chain_link", F("chain_link")
+    )
     chains: dict = {}
     for link in ChainLink.objects.filter(pk__in=groups).select_related("chain"):
         into = chains.setdefault(link.chain, {"count": 0, "amount": 0})
         into["count"] += groups[link.pk]["count"]
-        into["amount"] += groups[link.pk]["amount"] or 0
+        into["amount"] += groups[link.pk]["amount"]
     rows = sorted(chains.items(), key=lambda item: -item[1]["amount"])
     return [
         {"chain": chain.pk, "name": chain.name, **figures,

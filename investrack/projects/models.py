@@ -548,17 +548,10 @@ class ImportBatch(models.Model):
         return f"{self.original_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
 
 
-class ProgressTotal(models.Model):
-    """Monthly progress summed per county, park, category and day recorded.
+class PlaceTotal(models.Model):
+    """A total of one county, park (none: outside the parks) and category: what the
+    jurisdiction scope and the category filter apply to."""
 
-    Kept by projects.services in the same transaction as every report (and every move of a
-    project to another county, park or category), so that the indicators sum a few hundred
-    rows instead of every report. Never edited by hand; ``progress_totals_rebuild`` makes it
-    again from the reports.
-    """
-
-    period = models.DateField(_("month"))
-    recorded_on = models.DateField(_("recorded on"))
     region = models.ForeignKey(
         "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
@@ -571,6 +564,22 @@ class ProgressTotal(models.Model):
         related_name="+",
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+
+    class Meta:
+        abstract = True
+
+
+class ProgressTotal(PlaceTotal):
+    """Monthly progress summed per county, park, category and day recorded.
+
+    Kept by projects.services in the same transaction as every report (and every move of a
+    project to another county, park or category), so that the indicators sum a few hundred
+    rows instead of every report. Never edited by hand; ``progress_totals_rebuild`` makes it
+    again from the reports.
+    """
+
+    period = models.DateField(_("month"))
+    recorded_on = models.DateField(_("recorded on"))
     investment_completed = models.DecimalField(
         _("investment completed (yuan)"), max_digits=20, decimal_places=2, default=0
     )
@@ -599,7 +608,7 @@ class ProgressTotal(models.Model):
         return f"{self.period:%Y-%m} {self.region_id} {self.category}"
 
 
-class StageTotal(models.Model):
+class StageTotal(PlaceTotal):
     """Projects summed per county, park, category and month of a stage date.
 
     What the leaders' figures read instead of the projects: a year holds a few thousand
@@ -624,18 +633,6 @@ class StageTotal(models.Model):
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
     month = models.DateField(_("month"), null=True, blank=True)  # none for CURRENT
-    region = models.ForeignKey(
-        "regions.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
-    )
-    park = models.ForeignKey(
-        "regions.Park",
-        verbose_name=_("park"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     dropped_month = models.DateField(_("month dropped"), null=True, blank=True)
     tier = models.PositiveSmallIntegerField(
         _("size (100 million yuan and more: 1, 10, 100)"), default=0
