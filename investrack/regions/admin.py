@@ -20,6 +20,11 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A GB/T 4754 code is what the projects' figures by industry division are kept
+        # under (the stage totals): a class keeps its code; a new class gets its own.
+        return ["code"] if obj is not None else []
+
 
 @admin.register(Park)
 class ParkAdmin(admin.ModelAdmin):
@@ -35,6 +40,11 @@ class IndustryAdmin(admin.ModelAdmin):
     list_filter = ["level", "section"]
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A GB/T 4754 code is what the projects' figures by industry division are kept
+        # under (the stage totals): a class keeps its code; a new class gets its own.
+        return ["code"] if obj is not None else []
 
 
 @admin.register(Target)
