@@ -11,6 +11,7 @@ import random
 from decimal import ROUND_HALF_UP, Decimal
 
 from investrack.accounts.models import User
+from investrack.core.units import YI
 from investrack.insights.indicators import Period, first_of_month, indicator_table
 from investrack.insights.race import race_units
 from investrack.insights.services import race_snapshot_take
@@ -45,7 +46,7 @@ CHAIN_LEADERS = [
 def _rounded(indicator: str, value: Decimal) -> Decimal:
     unit = indicator_unit(indicator)
     if unit == Unit.YUAN:
-        return (value / Decimal(100_000_000)).quantize(Decimal(1), ROUND_HALF_UP) * 100_000_000
+        return (value / YI).quantize(Decimal(1), ROUND_HALF_UP) * YI
     if unit == Unit.USD:
         return (value / Decimal(10_000)).quantize(Decimal(1), ROUND_HALF_UP) * 10_000
     return value.quantize(Decimal(1), ROUND_HALF_UP)

@@ -39,11 +39,10 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investrack.core.units import format_amount
+from investrack.core.units import YI, format_amount
 from investrack.projects.models import ProgressReport, Stage, StageTotal
 from investrack.regions.models import Indicator, Region, Target, Unit, indicator_unit
 
-YI = Decimal(100_000_000)
 HUNDRED = Decimal(100)
 
 PROGRESS_FAMILY = [Indicator.INVESTMENT_COMPLETED, Indicator.FOREIGN_ARRIVED]
@@ -52,7 +51,14 @@ REACHED_FIELD = {
     Indicator.COMPLETED: "completed_on",
     Indicator.PRODUCTION: "production_on",
 }
-TIER = {Indicator.OVER_1YI: YI, Indicator.OVER_10YI: 10 * YI, Indicator.OVER_100YI: 100 * YI}
+# The projects of ≥ 1亿, 10亿, 100亿: the size tiers the stage totals count apart.
+TIER = dict(
+    zip(
+        [Indicator.OVER_1YI, Indicator.OVER_10YI, Indicator.OVER_100YI],
+        StageTotal.TIERS,
+        strict=True,
+    )
+)
 REACHED_STAGE = {
     Indicator.STARTED: Stage.STARTED,
     Indicator.COMPLETED: Stage.COMPLETED,
@@ -171,7 +177,7 @@ def indicator_condition(indicator: str, period: Period) -> Q:
     if indicator in (Indicator.INTRODUCED, Indicator.INTRODUCED_INVESTMENT):
         condition = introduced
     elif indicator in TIER:
-        condition = introduced & Q(total_investment__gte=TIER[indicator])
+        condition = introduced & Q(total_investment__gte=TIER[indicator] * YI)
     elif indicator in REACHED_FIELD:
         condition = _in_period(REACHED_FIELD[indicator], period)
     elif indicator == Indicator.START_RATE:
@@ -216,8 +222,8 @@ def _stage_part(projects: QuerySet, period: Period, by: str | None, stage_field:
     if stage_field == "signed_on":
         columns[Indicator.INTRODUCED.value] = Count("pk")
         columns[Indicator.INTRODUCED_INVESTMENT.value] = Sum("total_investment", output_field=MONEY)
-        for indicator, threshold in TIER.items():
-            columns[indicator.value] = Count("pk", filter=Q(total_investment__gte=threshold))
+        for indicator, tier in TIER.items():
+            columns[indicator.value] = Count("pk", filter=Q(total_investment__gte=tier * YI))
         columns[Indicator.START_RATE.value] = Count("pk", filter=Q(started_on__lte=period.as_of))
     else:
         reached = next(k for k, v in REACHED_FIELD.items() if v == stage_field)
@@ -239,9 +245,9 @@ def _stage_single_scan(projects: QuerySet, period: Period, by: str | None) -> Qu
             "pk", filter=introduced & Q(started_on__lte=period.as_of)
         ),
     }
-    for indicator, threshold in TIER.items():
+    for indicator, tier in TIER.items():
         columns[indicator.value] = Count(
-            "pk", filter=introduced & Q(total_investment__gte=threshold)
+            "pk", filter=introduced & Q(total_investment__gte=tier * YI)
         )
     for indicator, date_field in REACHED_FIELD.items():
         columns[indicator.value] = Count("pk", filter=_in_period(date_field, period))
@@ -266,15 +272,17 @@ def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
 
     On SQLite, four index ranges in one UNION ALL; on PostgreSQL, one scan with filtered
     aggregates (its planner reads the covering indexes badly for large ranges)."""
-    rows = stage_family(projects, period, by)
+    return _figures_by(stage_family(projects, period, by), by)
+
+
+def _figures_by(rows, by: str | None) -> dict:
+    """Rows of a stage family query summed per ``by`` (the parts of a UNION ALL add up)."""
     key = by or "whole"
     figures: dict = {}
     for row in rows:
         into = figures.setdefault(row.pop(key), {})
         for name, value in row.items():
             into[name] = into.get(name, 0) + (value or 0)
-    for into in figures.values():
-        into["signed_for_rate"] = into.get(Indicator.INTRODUCED.value, 0)
     if by is None:
         return figures.get(1, {})
     return figures
@@ -308,10 +316,8 @@ def stage_totals_family(totals: QuerySet, period: Period, by: str | None) -> Que
         Indicator.INTRODUCED_INVESTMENT.value: Sum("investment", filter=signed),
         Indicator.START_RATE.value: Sum("projects", filter=started_by),
     }
-    for indicator, threshold in TIER.items():
-        columns[indicator.value] = Sum(
-            "projects", filter=_reached(Stage.SIGNED, tier__gte=int(threshold / YI))
-        )
+    for indicator, tier in TIER.items():
+        columns[indicator.value] = Sum("projects", filter=_reached(Stage.SIGNED, tier__gte=tier))
     for indicator, stage in REACHED_STAGE.items():
         columns[indicator.value] = Sum("projects", filter=_reached(stage))
     qs = totals.order_by().filter(
@@ -323,14 +329,7 @@ def stage_totals_family(totals: QuerySet, period: Period, by: str | None) -> Que
 def stage_totals_figures(totals: QuerySet, period: Period, by: str | None) -> dict:
     """The stage family from the monthly stage totals (``period.on_totals`` must hold): the
     same figures as :func:`stage_figures`, from a few thousand rows."""
-    key = by or "whole"
-    figures = {}
-    for row in stage_totals_family(totals, period, by):
-        into = figures[row.pop(key)] = {k: v or 0 for k, v in row.items()}
-        into["signed_for_rate"] = into[Indicator.INTRODUCED.value]
-    if by is None:
-        return figures.get(1, {})
-    return figures
+    return _figures_by(stage_totals_family(totals, period, by), by)
 
 
 def totals_in(period: Period) -> Q:
@@ -372,7 +371,7 @@ def indicator_value(projects: QuerySet, indicator: str, period: Period):
 
 def _value(figures: dict, indicator: str):
     if indicator == Indicator.START_RATE:
-        signed = figures.get("signed_for_rate") or 0
+        signed = figures.get(Indicator.INTRODUCED.value) or 0
         started = figures.get(Indicator.START_RATE.value) or 0
         return rate(started, signed)
     value = figures.get(indicator)

@@ -1,20 +1,17 @@
 """One filter set for the project list, the three lists, exports and the API."""
 
-from decimal import Decimal
-
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.permissions import parks_for, regions_for
+from investrack.core.units import YI
 from investrack.insights.indicators import Period, alive, indicator_condition
 from investrack.projects.models import Category, Investor, Project, Stage, Tag
 from investrack.regions.models import Indicator, Industry
 from investrack.service.lights import LightBook, in_stages_on
 from investrack.service.models import Light
-
-YI = Decimal(100_000_000)
 
 AMOUNT_TIERS = [
     ("1yi", _("≥ 100 million yuan (1亿)")),

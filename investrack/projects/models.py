@@ -622,6 +622,9 @@ class StageTotal(PlaceTotal):
     drop date lies in the future); the figures of other dates read the projects.
     """
 
+    # The sizes counted apart, in 亿元: a signing of ≥ 1亿, 10亿, 100亿 has that tier.
+    TIERS = (1, 10, 100)
+
     class Kind(models.TextChoices):
         REACHED = "reached", _("reached the stage in the month")
         START = "start", _("signed in the month, started in started_month")

@@ -24,6 +24,7 @@ from investrack.core import audit
 from investrack.core.bulk import insert_rows
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import regions_for, require_editor, user_may_place
+from investrack.core.units import YI
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     STAGE_DATE_FIELD,
@@ -870,7 +871,6 @@ SHARE_KEY = ("kind", "stage", "month", "region_id", "park_id", "category", "drop
              "tier", "started_month", "division", "chain_link_id")  # fmt: skip
 SHARE_FIELDS = ["region_id", "park_id", "category", "total_investment", "industry__code",
                 "chain_link_id", "dropped_on", *STAGE_DATE_FIELD.values()]  # fmt: skip
-YI = Decimal(100_000_000)
 REACHED_STAGES = [Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.PRODUCTION]
 
 
@@ -880,7 +880,7 @@ def _month(day: datetime.date | None) -> datetime.date | None:
 
 def _tier(amount: Decimal) -> int:
     """1, 10 or 100 for a project of ≥ 1亿, 10亿 or 100亿 yuan; else 0."""
-    for tier in (100, 10, 1):
+    for tier in reversed(StageTotal.TIERS):
         if amount >= tier * YI:
             return tier
     return 0

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from investrack.core.excel import Column, OutColumn, PrintedSheet, Sheet
-from investrack.core.units import UnitError, parse_amount
+from investrack.core.units import WAN, YI, UnitError, parse_amount
 from investrack.regions.models import Indicator, Unit, indicator_unit
 from investrack.regions.services import TargetCell
 
@@ -59,8 +59,6 @@ HEADERS = {
     ),
     Indicator.START_RATE: (gettext_lazy("Start rate (%)"), "签约项目开工率"),
 }
-YI = Decimal(100_000_000)
-WAN = Decimal(10_000)
 SHOWN_IN = {Unit.YUAN: YI, Unit.USD: WAN, Unit.COUNT: Decimal(1), Unit.PERCENT: Decimal(1)}
 
 
