@@ -111,35 +111,17 @@ def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> lis
     """Projects in each stage on ``as_of`` and their investment, in one query: from the
     stage totals when they are exact for the date (today: the projects in each stage now;
     the end of a month: each project +1 in the month it entered a stage, -1 in the month it
-    left it, up to that month); else grouped by the stage column for today, or by the stage
-    each project's dates give on that date (read from project_stages_on_idx, which also
-    holds the category)."""
+    left it, up to that month); else by the stage each project's dates give on that date
+    (read from project_stages_on_idx, which also holds the category)."""
     if Period.months(as_of, as_of, as_of).on_totals and area.stages is not None:
         if as_of >= timezone.localdate():
-            held = area.stages.order_by().filter(kind=StageTotal.Kind.CURRENT)
+            rows = area.stages.order_by().filter(kind=StageTotal.Kind.CURRENT)
         else:
-            held = area.stages.order_by().filter(
+            rows = area.stages.order_by().filter(
                 totals_alive(as_of), kind=StageTotal.Kind.HELD, month__lte=first_of_month(as_of)
             )
-        if category:
-            held = held.filter(category=category)
-        rows = held.values("stage").annotate(n=Sum("projects"), a=Sum("investment"))
-        figures = {}
-        for row in rows:
-            figures[f"n{row['stage']}"], figures[f"a{row['stage']}"] = row["n"], row["a"]
-        return _funnel(figures, as_of)
-    projects = area.projects.order_by()
-    if category:
-        projects = projects.filter(category=category)
-    if as_of >= timezone.localdate() and not category:
-        rows = (
-            projects.filter(dropped_on__isnull=True)
-            .values("stage")
-            .annotate(n=Count("pk"), a=Sum("total_investment"))
-        )
-        figures = {}
-        for row in rows:
-            figures[f"n{row['stage']}"], figures[f"a{row['stage']}"] = row["n"], row["a"]
+        rows = rows.filter(category=category) if category else rows
+        rows = rows.values(stage_on=F("stage")).annotate(n=Sum("projects"), a=Sum("investment"))
     else:
         # The stage on that date: the latest whose date had come (stage dates never go back).
         stage_on = Case(
@@ -150,25 +132,20 @@ def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> lis
             default=Value(0),
             output_field=IntegerField(),
         )
+        projects = area.projects.order_by().filter(alive(as_of), lead_on__lte=as_of)
+        projects = projects.filter(category=category) if category else projects
         rows = (
-            projects.filter(alive(as_of), lead_on__lte=as_of)
-            .annotate(stage_on=stage_on)
+            projects.annotate(stage_on=stage_on)
             .values("stage_on")
             .annotate(n=Count("pk"), a=Sum("total_investment"))
         )
-        figures = {}
-        for row in rows:
-            figures[f"n{row['stage_on']}"], figures[f"a{row['stage_on']}"] = row["n"], row["a"]
-    return _funnel(figures, as_of)
-
-
-def _funnel(figures: dict, as_of: datetime.date) -> list[dict]:
+    figures = {row["stage_on"]: row for row in rows}
     return [
         {
             "stage": stage.value,
             "label": stage.label,
-            "count": figures.get(f"n{stage.value}") or 0,
-            "amount": figures.get(f"a{stage.value}") or 0,
+            "count": figures.get(stage.value, {}).get("n") or 0,
+            "amount": figures.get(stage.value, {}).get("a") or 0,
             "params": {"stage": stage.value, "on": as_of.isoformat()},
         }
         for stage in Stage
