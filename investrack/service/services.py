@@ -547,8 +547,11 @@ def lights_record(*, as_of: datetime.date | None = None, project_ids=None) -> di
         unique_fields=["project"],
         update_fields=["light", "since", "region", "park"],
     )
-    for pk in moved:  # same light, another county or park: the light keeps its date
-        ProjectLight.objects.filter(project_id=pk).update(region_id=now[pk][1], park_id=now[pk][2])
+    ProjectLight.objects.bulk_update(  # same light, another county or park: same date
+        [ProjectLight(project_id=pk, region_id=now[pk][1], park_id=now[pk][2]) for pk in moved],
+        ["region", "park"],
+        batch_size=CHUNK,
+    )
     turned_red = [pk for pk in changed if now[pk][0] == Light.RED]
     _tell_turned_red(turned_red, as_of)
     if project_ids is None:
