@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "investrack.core.menu.menu",
             ],
         },
     },
@@ -194,3 +195,5 @@ PAGE_SIZE = 50
 # Open data (OC4IDS): the prefix of project ids and the publisher named in packages.
 OC4IDS_PREFIX = os.environ.get("OC4IDS_PREFIX", "oc4ids-investrack")
 OC4IDS_PUBLISHER = os.environ.get("OC4IDS_PUBLISHER", "investrack")
+# Open data is public: requests per address without a key ("60/m", "1000/h").
+OPEN_DATA_RATE = os.environ.get("OPEN_DATA_RATE", "60/m")

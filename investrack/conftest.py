@@ -191,3 +191,106 @@ def upload(name: str, data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, data)
+
+
+@pytest.fixture
+def world(city, county, other_county, park, other_park, department):
+    """Two counties of one city, each with one of everything a URL can name, and a user of
+    every role (the city administrator is *not* a superuser). ``world.mine`` holds the
+    records of 鹿城区 (its park's project), ``world.theirs`` those of 瑞安市."""
+    import types
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from investrack.accounts import services as account_services
+    from investrack.projects import imports
+    from investrack.projects.models import EvidenceFile, StageEvent
+    from investrack.regions.models import IndustryChain
+    from investrack.service import services as loop
+    from investrack.service.models import Notification
+
+    users = {
+        "city_admin": make_user("w-admin", Role.CITY_ADMIN, region=city),
+        "county": make_user("w-county", Role.COUNTY_STAFF, region=county),
+        "park": make_user("w-park", Role.COUNTY_STAFF, region=county, park=park),
+        "department": make_user(
+            "w-dept", Role.DEPARTMENT_STAFF, region=city, department=department
+        ),
+        "leader": make_user("w-leader", Role.LEADER, region=county),
+        "viewer": make_user("w-viewer", Role.VIEWER, region=county),
+    }
+    other_staff = make_user("w-other", Role.COUNTY_STAFF, region=other_county)
+    leader = Person.objects.create(
+        name="王副区长", title="副区长", region=county, is_leader=True, user=users["leader"]
+    )
+
+    def records(actor, region, park_, leaders):
+        project = services.project_create(
+            actor=actor,
+            data={
+                "name": f"{region.name}动力电池项目",
+                "code": f"W-{region.code}",
+                "region": region,
+                "park": park_,
+                "total_investment": Decimal("150000000"),
+            },
+            stage=Stage.SIGNED,
+            stage_dates={Stage.SIGNED: days_ago(30)},
+            linked_leaders=leaders,
+        )
+        event = StageEvent.objects.filter(project=project, stage=Stage.SIGNED).get()
+        evidence = EvidenceFile.objects.create(
+            event=event, file=SimpleUploadedFile("合同.pdf", b"%PDF-1.4"), original_name="合同.pdf"
+        )
+        loop.approval_checklist_create(actor=actor, project=project)
+        approval = project.approval_items.order_by("id").first()
+        loop.approval_item_update(
+            actor=actor,
+            item=approval,
+            status="approved",
+            approved_on=days_ago(5),
+            document=SimpleUploadedFile("批复.pdf", b"%PDF-1.4"),
+        )
+        approval.refresh_from_db()
+        problem = loop.problem_raise(
+            actor=actor,
+            project=project,
+            title="用地指标不足",
+            description="需要协调用地指标",
+            category="land",
+            department=department,
+            working_days=10,
+            files=[SimpleUploadedFile("说明.pdf", b"%PDF-1.4")],
+        )
+        attachment = problem.attachments.first()
+        notification = Notification.objects.filter(
+            user=actor
+        ).first() or Notification.objects.create(
+            user=actor, kind="problem_raised", key=f"w-{project.pk}", title="提醒", url="/"
+        )
+        batch = imports.import_preview(
+            actor=actor,
+            kind="projects",
+            upload=SimpleUploadedFile(
+                "项目.csv", f"项目名称,总投资（万元）\n{region.name}新项目,5000\n".encode()
+            ),
+        )
+        token, _key = account_services.api_token_create(user=actor, name="统计平台")
+        return types.SimpleNamespace(
+            project=project,
+            event=event,
+            evidence=evidence,
+            approval=approval,
+            problem=problem,
+            attachment=attachment,
+            notification=notification,
+            batch=batch,
+            token=token,
+        )
+
+    return types.SimpleNamespace(
+        users=users,
+        mine=records(users["county"], county, park, [leader]),
+        theirs=records(other_staff, other_county, other_park, []),
+        chain=IndustryChain.objects.first(),
+    )

@@ -375,6 +375,25 @@ ZH = {
     "Your user name and password did not match. Please try again.": "用户名或密码不正确，请重试。",
     "User name": "用户名",
     "Password": "密码",
+    # Wave 2: forms as browsers send them, refusals, counts, currencies.
+    "“%(text)s” is not a currency we know: write 美元, 港元, 欧元, 日元 or 元.": "“%(text)s”不是可识别的币种：请写美元、港元、欧元、日元或元。",
+    "no project newly introduced": "无新引进项目",
+    "Most urgent first": "按紧迫程度",
+    "Leave empty to number it automatically.": "留空则自动编号。",
+    "Currency of the foreign investment": "外资币种",
+    "The amount says %(written)s but this column says %(named)s.": "金额写的是%(written)s，但币种列写的是%(named)s。",
+    "Projects in the stage “%(stage)s” on %(date)s:": "%(date)s处于“%(stage)s”阶段的项目：",
+    "Projects there were on %(date)s:": "%(date)s在库的项目：",
+    "%(n)s projects, total investment %(amount)s": "%(n)s个，计划总投资%(amount)s",
+    "Red must be at or below yellow for a standard per mu.": "亩均标准的红灯阈值不得高于黄灯阈值。",
+    "Red must be at or beyond yellow.": "红灯阈值不得低于黄灯阈值。",
+    "Not allowed": "无权访问",
+    "Your role may not open this page.": "您的角色无权打开此页面。",
+    "Back to the overview": "返回总览",
+    "The form has expired": "表单已过期",
+    "The page was open too long or you logged in elsewhere meanwhile. Go back, reload the page and send it again.": "页面打开时间过长，或您在其他地方重新登录过。请返回、刷新页面后重新提交。",
+    "Not found": "未找到",
+    "There is no such page, or the record lies outside your jurisdiction.": "没有此页面，或该记录不在您的辖区内。",
 }
 
 # Data in and out: imports, exports, the REST API and API keys.
@@ -1038,6 +1057,9 @@ ZH_PLURAL = {
     "%(n)s project": "%(n)s个项目",
     "%(n)s link": "%(n)s个环节",
     "%(n)s red": "红灯%(n)s个",
+    "Still to be completed for a stage already reached: %(n)s approval item:": "已过阶段尚需补办的审批 %(n)s 项：",
+    "%(total)s message": "共 %(total)s 条消息",
+    "%(total)s problem": "共 %(total)s 个问题",
 }
 
 

@@ -66,6 +66,8 @@ _AMOUNT_UNITS = {
     "yuan": Unit(Decimal(1)),
     "rmb": Unit(Decimal(1)),
     "万元": Unit(WAN),
+    "万": Unit(WAN),  # 外资（万）: in the currency its own column names
+    "10,000": Unit(WAN),
     "万元人民币": Unit(WAN),
     "10,000yuan": Unit(WAN),
     "10000yuan": Unit(WAN),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from investrack.core.units import WAN, UnitError, parse_amount, parse_area, to_wan
+from investrack.core.units import WAN, UnitError, format_date, parse_amount, parse_area, to_wan
 
 
 class AmountField(forms.CharField):
@@ -84,7 +84,7 @@ class PastDateField(forms.DateField):
         if value and value > timezone.localdate():
             raise ValidationError(
                 _("%(date)s is in the future: record a stage only once it has happened.")
-                % {"date": value.isoformat()},
+                % {"date": format_date(value)},
                 code="future",
             )
 

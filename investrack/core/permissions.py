@@ -52,6 +52,8 @@ def get_for_user_or_404(user, queryset: QuerySet, **lookup):
 def regions_for(user) -> QuerySet:
     """The regions a user may put a project in (county level and below the user's city)."""
     qs = Region.objects.filter(level=Region.Level.COUNTY)
+    if not getattr(user, "is_authenticated", False):
+        return qs  # the public filters open data by any county; it places no project
     if user.park_id:
         return qs.filter(pk=user.park.region_id)
     if user.region_id:
@@ -62,7 +64,7 @@ def regions_for(user) -> QuerySet:
 
 
 def parks_for(user) -> QuerySet:
-    if user.park_id:
+    if getattr(user, "park_id", None):
         return Park.objects.filter(pk=user.park_id)
     return Park.objects.filter(region__in=regions_for(user))
 

@@ -203,15 +203,16 @@ def is_chinese() -> bool:
     return (get_language() or "zh-hans").lower().startswith("zh")
 
 
+_CURRENCY_NAMES = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
+
+
 def format_amount(amount: Decimal | None, currency: str = "CNY") -> str:
     """An amount in the unit officials read: 亿元 from 1亿 up, 万元 below (English: million/billion)."""
     if amount is None:
         return "—"
     amount = Decimal(amount)
     if is_chinese():
-        name = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}.get(
-            currency, currency
-        )
+        name = _CURRENCY_NAMES.get(currency, currency)
         if abs(amount) >= YI:
             return f"{_trim(amount / YI, 2)}亿{name}"
         return f"{_trim(amount / WAN, 2)}万{name}"
@@ -233,6 +234,29 @@ def to_wan(amount: Decimal | None) -> Decimal | None:
     if amount is None:
         return None
     return (Decimal(amount) / WAN).normalize()
+
+
+def currency_code(text: str) -> str:
+    """美元 → USD: a currency as officials name it; an unknown one is an error."""
+    key = _clean(text).lower().removeprefix("万").removesuffix("币")
+    code = (
+        _CURRENCIES.get(key) or _CURRENCIES.get(key + "币") or _CURRENCIES.get(_clean(text).lower())
+    )
+    if code is None:
+        raise UnitError(
+            _("“%(text)s” is not a currency we know: write 美元, 港元, 欧元, 日元 or 元.")
+            % {"text": text}
+        )
+    return code
+
+
+def written_amount(amount: Decimal | None, currency: str = "CNY") -> str:
+    """An amount as an official types it into a form, read back exactly by
+    :func:`parse_amount`: 300万元, 1381.1571万美元."""
+    if amount is None:
+        return ""
+    name = _CURRENCY_NAMES.get(currency, currency)
+    return f"{format(to_wan(amount), 'f')}万{name}"
 
 
 # --- dates as officials write them ------------------------------------------------------
@@ -326,3 +350,13 @@ def format_date(value: datetime.date | None) -> str:
     if is_chinese():
         return f"{value.year}年{value.month}月{value.day}日"
     return value.isoformat()
+
+
+def format_datetime(value: datetime.datetime | None) -> str:
+    """2026年12月1日 07:11 in the current time zone (English: 2026-12-01 07:11)."""
+    if value is None:
+        return "—"
+    from django.utils import timezone
+
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{format_date(local.date())} {local:%H:%M}"

@@ -136,13 +136,16 @@ class Briefing:
 def county_sentence(row: Row, standing: Standing | None, time_progress) -> str:
     """One sentence of figures about a county: only the clauses whose figures exist."""
     f = row.figures
-    clauses = [
-        _("introduced %(count)s, planned investment %(amount)s")
-        % {
-            "count": figure_text(Indicator.INTRODUCED, f[Indicator.INTRODUCED].actual),
-            "amount": format_amount(f[Indicator.INTRODUCED_INVESTMENT].actual),
-        }
-    ]
+    if f[Indicator.INTRODUCED].actual:
+        clauses = [
+            _("introduced %(count)s, planned investment %(amount)s")
+            % {
+                "count": figure_text(Indicator.INTRODUCED, f[Indicator.INTRODUCED].actual),
+                "amount": format_amount(f[Indicator.INTRODUCED_INVESTMENT].actual),
+            }
+        ]
+    else:
+        clauses = [_("no project newly introduced")]
     completion = f[Indicator.INTRODUCED].completion
     if completion is not None:
         clauses.append(
@@ -342,7 +345,8 @@ def briefing_docx(b: Briefing) -> bytes:
         )
     else:
         paragraph(_("No project is red-lit."))
-    paragraph(_("5. Charts"), size=14, bold=True)
+    if b.images:  # the heading stays on the page of the first chart
+        paragraph(_("5. Charts"), size=14, bold=True).paragraph_format.keep_with_next = True
     for key in ("completion", "trend", "funnel"):
         if key in b.images:
             document.add_picture(io.BytesIO(b.images[key]), width=Cm(15.5))

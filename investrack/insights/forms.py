@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.forms import PastDateField
-from investrack.insights.indicators import Period, first_of_month
+from investrack.insights.indicators import Period, first_of_month, last_closed_month
 from investrack.projects.forms import MonthInput
 from investrack.projects.models import Category
 
@@ -68,9 +68,14 @@ class MonthForm(forms.Form):
             raise forms.ValidationError(_("This month has not begun."))
         return month
 
-    def chosen_month(self) -> datetime.date:
+    def chosen_month(self, *, closed: bool = False) -> datetime.date:
+        """The month asked for; by default this month, or with ``closed`` the last month
+        that has ended."""
         value = self.cleaned_data.get("month") if self.is_valid() else None
-        return first_of_month(value or timezone.localdate())
+        if value:
+            return first_of_month(value)
+        today = timezone.localdate()
+        return last_closed_month(today) if closed else first_of_month(today)
 
 
 class TargetsUploadForm(forms.Form):

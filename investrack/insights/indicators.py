@@ -70,6 +70,11 @@ def first_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 
 
+def last_closed_month(today: datetime.date) -> datetime.date:
+    """The first day of the last month that has ended (a briefing reports a whole month)."""
+    return first_of_month(first_of_month(today) - datetime.timedelta(days=1))
+
+
 def last_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 

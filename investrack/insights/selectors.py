@@ -35,7 +35,7 @@ from investrack.projects.models import (
     StageTotal,
 )
 from investrack.projects.selectors import projects_visible_to
-from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Region
+from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Park, Region
 from investrack.service.lights import LightBook, in_stages_on
 from investrack.service.models import ProjectLight
 
@@ -94,6 +94,8 @@ def area_table(area: Area, period: Period, *, level: str | None = None, category
     units = area.units
     if level == "county" and area.level == "park":
         units = Region.objects.filter(pk=area.region.pk) if area.region else Region.objects.none()
+    elif level == "park" and area.level == "county":  # the parks of the area's counties
+        units = Park.objects.filter(region__in=area.units.values("pk"))
     return indicator_table(
         projects=area.projects,
         units=units,

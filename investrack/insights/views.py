@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from investrack.core.excel import SheetError
 from investrack.core.permissions import parks_for, regions_for
@@ -23,7 +23,12 @@ from investrack.core.units import format_amount
 from investrack.insights import briefing as briefings
 from investrack.insights import selectors
 from investrack.insights.forms import MonthForm, PeriodForm, TargetsUploadForm
-from investrack.insights.indicators import figure_text, month_label
+from investrack.insights.indicators import (
+    figure_text,
+    first_of_month,
+    last_closed_month,
+    month_label,
+)
 from investrack.insights.race import city_of, race, race_units, race_weights
 from investrack.projects.models import Category
 from investrack.regions import services as region_services
@@ -53,6 +58,7 @@ def _period_form(request) -> PeriodForm:
 
 
 @login_required
+@require_safe
 def dashboard(request):
     """领导驾驶舱: one page of figures, each drilling down to its projects."""
     area = _area(request)
@@ -122,6 +128,10 @@ def dashboard(request):
         "area": area,
         "form": form,
         "period": period,
+        # The briefing reports a closed month: the period's last month if it has ended.
+        "briefing_month": min(
+            first_of_month(period.until), last_closed_month(timezone.localdate())
+        ),
         "table": table,
         "figures": _figure_cells(table.total, table, base),
         "pace": pace,
@@ -179,6 +189,7 @@ def _figure_cells(row, table, base: dict) -> list[dict]:
 
 
 @login_required
+@require_safe
 def indicators(request):
     """Every indicator of every county and park against its target, as of a date."""
     area = _area(request)
@@ -209,6 +220,7 @@ def indicators(request):
 
 
 @login_required
+@require_safe
 def race_page(request):
     """赛马: the ranking of the month, with last month's rank and the flags."""
     form = MonthForm(request.GET)
@@ -385,6 +397,7 @@ def _cell_value(raw: str, indicator):
 
 
 @login_required
+@require_safe
 def targets_download(request):
     year = _year(request)
     counties, parks = _target_units(request.user)
@@ -447,11 +460,12 @@ def targets_upload(request):
 
 
 @login_required
+@require_safe
 def briefing(request, fmt: str):
     """The month's briefing of the user's jurisdiction (or a county inside it)."""
     area = _area(request)
     form = MonthForm(request.GET)
-    month = form.chosen_month()
+    month = form.chosen_month(closed=True)
     category = request.GET.get("category", "")
     if category not in Category.values:
         category = ""
@@ -481,11 +495,13 @@ def briefing(request, fmt: str):
 
 
 @login_required
+@require_safe
 def chain_list(request):
     return render(request, "insights/chains.html", {"chains": selectors.chains()})
 
 
 @login_required
+@require_safe
 def chain_map(request, pk: int):
     area = _area(request)
     chain = get_object_or_404(IndustryChain, pk=pk)

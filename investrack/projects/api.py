@@ -8,9 +8,11 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.throttling import AnonRateThrottle
 from pydantic import AfterValidator
 
 from investrack.core.permissions import parks_for, regions_for
@@ -318,10 +320,17 @@ def work_list(
     }
 
 
-@router.get("/oc4ids", summary="Projects as an OC4IDS project package (open data)")
+@router.get(
+    "/oc4ids",
+    auth=None,
+    throttle=[AnonRateThrottle(settings.OPEN_DATA_RATE)],
+    summary="Projects as an OC4IDS project package (open data, no log-in)",
+)
 def project_package(request, filters: Query[ProjectQuery], limit: int = Query(1000, ge=1, le=5000)):
-    """The filtered list (up to ``limit`` projects, newest first) as an OC4IDS 0.9 package."""
-    filterset = selectors.project_list(user=request.user, params=_params(request))
+    """The published projects (signed and later, with the fields the README documents),
+    filtered like the list, up to ``limit``, newest first, as an OC4IDS 0.9 package. Open to
+    the public without a key, at most ``OPEN_DATA_RATE`` requests per address."""
+    filterset = selectors.published_list(params=_params(request))
     _check_filter(filterset)
     return open_data.project_package(
         projects=filterset.qs.order_by("-id")[:limit], uri=request.build_absolute_uri()

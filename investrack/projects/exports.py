@@ -27,7 +27,7 @@ from investrack.projects.selectors import progress_of_projects
 
 EXPORTED_PROJECT_KEYS = [c.key for c in PROJECT_COLUMNS]
 SUMMED_KEYS = ("total_investment", "land_area", "expected_annual_output", "expected_annual_tax")
-CURRENCY_NAMES = {"USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
+CURRENCY_NAMES = {"CNY": "元", "USD": "美元", "HKD": "港元", "EUR": "欧元", "JPY": "日元"}
 
 
 def unit_suffix(kind: str) -> str:
@@ -41,6 +41,8 @@ def unit_suffix(kind: str) -> str:
 
 
 def _header(column) -> str:
+    if column.key == "foreign_investment":  # in the currency of the next column
+        return f"{column.label}{'（万）' if is_chinese() else ' (10,000)'}"
     return f"{column.label}{unit_suffix(column.kind)}"
 
 
@@ -56,7 +58,8 @@ _SOURCE_COLUMNS = {
     "industry": ("industry__code", "industry__name"),
     "region": ("region__name",),
     "park": ("park__name",),
-    "foreign_investment": ("foreign_investment", "foreign_currency"),
+    "foreign_investment": ("foreign_investment",),
+    "foreign_currency": ("foreign_currency", "foreign_investment"),
 }
 
 
@@ -65,18 +68,16 @@ def _cell_converters():
     category_labels = {value: str(label) for value, label in Category.choices}
     stage_labels = {value: str(label) for value, label in Stage.choices}
 
-    def foreign(amount, currency):
-        # A foreign currency stays in the cell as written (3000万美元), so it imports back.
-        value = to_wan(amount)
-        if value is None or currency == "CNY":
-            return value
-        return f"{value:f}万{CURRENCY_NAMES.get(currency, currency)}"
+    def currency(code, amount):
+        # The amount's currency in a column of its own, so the amount stays a number.
+        return None if amount is None else CURRENCY_NAMES.get(code, code)
 
     def industry(code, name):
         return f"{code} {name}" if code else None
 
     converters = {
-        "foreign_investment": foreign,
+        "foreign_investment": to_wan,
+        "foreign_currency": currency,
         "industry": industry,
         "total_investment": to_wan,
         "expected_annual_output": to_wan,
@@ -101,7 +102,7 @@ class ProjectTable:
             self.columns.append(
                 OutColumn(
                     _header(column),
-                    "text" if column.key == "foreign_investment" else _out_kind(column.kind),
+                    _out_kind(column.kind),
                     width=width,
                     total=column.key in SUMMED_KEYS,
                 )

@@ -20,7 +20,9 @@ AMOUNT_TIERS = [
 ]
 TIER_THRESHOLD = {"1yi": YI, "10yi": 10 * YI, "100yi": 100 * YI}
 
+URGENCY = "urgency"  # the working lists' own order: furthest past the planned date first
 SORTS = [
+    (URGENCY, _("Most urgent first")),
     ("-id", _("Newest first")),
     ("name", _("Name")),
     ("-total_investment", _("Largest investment")),
@@ -94,8 +96,10 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields: list = []
 
-    def __init__(self, data=None, *args, user=None, **kwargs):
+    def __init__(self, data=None, *args, user=None, urgency: bool = False, **kwargs):
         data = data.copy() if data is not None else {}
+        # The form shows the order the rows are in: a working list is most urgent first.
+        data.setdefault("sort", URGENCY if urgency else "-id")
         for outer, inner in (("from", "period_from"), ("to", "period_to")):
             if outer in data and inner not in data:
                 data[inner] = data[outer]
@@ -105,6 +109,8 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["region"].queryset = regions_for(user)
         self.filters["park"].queryset = parks_for(user)
+        if not urgency:
+            self.filters["sort"].extra["choices"] = SORTS[1:]
         self._book = None
 
     @property
@@ -191,6 +197,8 @@ class ProjectFilter(django_filters.FilterSet):
         return queryset
 
     def filter_sort(self, queryset, name, value):
+        if value == URGENCY:  # ordered by the working list, which knows its planned date
+            return queryset
         return queryset.order_by(value, "-id") if value != "-id" else queryset.order_by("-id")
 
 

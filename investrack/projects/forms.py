@@ -14,6 +14,7 @@ from investrack.core.forms import (
     PastDateField,
 )
 from investrack.core.permissions import parks_for, regions_for, scope
+from investrack.core.units import written_amount
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     ImportBatch,
@@ -59,6 +60,21 @@ class ProjectForm(forms.ModelForm):
     expected_annual_tax = AmountField(label=_("Expected annual tax (10k yuan)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
+    field_order = [
+        "name",
+        "code",
+        "national_code",
+        "investor_name",
+        "investor_origin",
+        "category",
+        "industry",
+        "chain_link",
+        "region",
+        "park",
+        "total_investment",
+        "foreign_investment",
+    ]
+
     class Meta:
         model = Project
         fields = [
@@ -71,7 +87,6 @@ class ProjectForm(forms.ModelForm):
             "region",
             "park",
             "total_investment",
-            "foreign_investment",
             "land_area",
             "expected_annual_output",
             "expected_annual_tax",
@@ -137,19 +152,23 @@ class ProjectForm(forms.ModelForm):
         self.fields["chain_link"].queryset = ChainLink.objects.select_related("chain")
         if self.instance.pk:
             self.initial.setdefault("version", self.instance.version)
+            # Fields chosen by code show the related object's code, not its database id.
+            for name, form_field in self.fields.items():
+                if getattr(form_field, "to_field_name", None) and name not in self.data:
+                    self.initial[name] = getattr(self.instance, name)
             if self.instance.investor_id:
                 self.initial.setdefault("investor_name", self.instance.investor.name)
                 self.initial.setdefault("investor_origin", self.instance.investor.origin)
-            if self.instance.foreign_investment is not None:
-                from investrack.core.units import to_wan
-
-                self.initial["foreign_investment"] = (
-                    f"{to_wan(self.instance.foreign_investment):f}万{self.instance.foreign_currency}".replace(
-                        "万USD", "万美元"
-                    )
-                    .replace("万HKD", "万港元")
-                    .replace("万EUR", "万欧元")
-                )
+            self.initial["foreign_investment"] = written_amount(
+                self.instance.foreign_investment, self.instance.foreign_currency
+            )
+        else:
+            regions = list(self.fields["region"].queryset[:2])
+            if len(regions) == 1:  # a county user has one region: no need to choose it
+                self.initial.setdefault("region", regions[0])
+            # The service numbers a project that comes without a code, as the importer does.
+            self.fields["code"].required = False
+            self.fields["code"].help_text = _("Leave empty to number it automatically.")
         if creating:
             self.fields["stage"] = forms.TypedChoiceField(
                 label=_("Stage reached"), choices=Stage.choices, coerce=int, initial=Stage.LEAD
@@ -187,8 +206,10 @@ class ProjectForm(forms.ModelForm):
         from investrack.projects.services import EDITABLE_FIELDS, investor_for_name
 
         data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}
-        foreign = data.pop("foreign_investment", None)
-        data["foreign_investment"], data["foreign_currency"] = foreign or (None, "USD")
+        foreign = self.cleaned_data.get("foreign_investment")
+        data["foreign_investment"] = foreign[0] if foreign else None
+        if foreign:  # without an amount the currency is left as it was
+            data["foreign_currency"] = foreign[1]
         data["investor"] = investor_for_name(
             name=self.cleaned_data.get("investor_name", ""),
             origin=self.cleaned_data.get("investor_origin") or Origin.DOMESTIC,

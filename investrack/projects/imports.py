@@ -26,6 +26,7 @@ from investrack.core.models import AuditEntry
 from investrack.core.permissions import parks_for, regions_for, require_editor, scope
 from investrack.core.units import (
     UnitError,
+    currency_code,
     format_amount,
     format_date,
     parse_amount,
@@ -60,6 +61,7 @@ PROJECT_COLUMNS = [
     Column("park", gettext_lazy("Park"), ("所属园区", "园区", "所在园区", "平台", "park")),
     Column("total_investment", gettext_lazy("Total investment"), ("总投资", "投资额", "计划总投资", "总投资额", "项目总投资", "协议投资额", "total investment", "investment"), kind="amount", required=True),
     Column("foreign_investment", gettext_lazy("Foreign investment"), ("外资", "利用外资", "合同外资", "外资金额", "foreign investment"), kind="amount"),
+    Column("foreign_currency", gettext_lazy("Currency of the foreign investment"), ("外资币种", "币种", "外资币别", "currency"), kind="currency"),
     Column("land_area", gettext_lazy("Land area"), ("用地面积", "用地", "占地面积", "供地面积", "land area", "land"), kind="area"),
     Column("expected_annual_output", gettext_lazy("Expected annual output"), ("预计年产值", "达产产值", "达产后年产值", "expected annual output"), kind="amount"),
     Column("expected_annual_tax", gettext_lazy("Expected annual tax"), ("预计年税收", "达产税收", "达产后年税收", "expected annual tax"), kind="amount"),
@@ -253,16 +255,20 @@ def _read_project_row(
         plan.error(row.number, sheet.header_of(key), message)
 
     cells = row.values
+    named_currency = None  # from a column of its own (外资币种), as the exports write it
     for key, kind, unit in columns or _present_columns(sheet):
         raw = cells.get(key)
         if raw is None:
-            values[key] = "" if kind == "text" else None
+            if kind != "currency":
+                values[key] = "" if kind == "text" else None
             continue
         try:
             if kind == "text":
                 values[key] = _text(raw)
             elif kind == "date":
                 values[key] = parse_date(raw)
+            elif kind == "currency":
+                named_currency = currency_code(_text(raw))
             elif kind == "amount":
                 amount, currency = _amount(raw, unit, currency_allowed=key == "foreign_investment")
                 values[key] = amount
@@ -274,6 +280,15 @@ def _read_project_row(
                 values[key] = parse_area(raw)
         except UnitError as exc:
             fail(key, exc)
+    if named_currency and values.get("foreign_investment") is not None:
+        written = values.get("foreign_currency")
+        if written not in ("CNY", named_currency):
+            fail(
+                "foreign_currency",
+                _("The amount says %(written)s but this column says %(named)s.")
+                % {"written": written, "named": named_currency},
+            )
+        values["foreign_currency"] = named_currency
     if not ok:
         return None
     if not values.get("name"):
@@ -397,7 +412,7 @@ def _project_changes(project: Project, values: dict) -> dict:
     (that is done on the project's form).
     """
     changed = {}
-    for key in [*PROJECT_FIELDS, "region", "park", "foreign_currency"]:
+    for key in [*PROJECT_FIELDS, "region", "park"]:
         if key not in values or values[key] is None or values[key] == "":
             continue
         new = values[key]

@@ -6,10 +6,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q, Sum, Window
 from django.utils import timezone
 
-from investrack.core import audit
 from investrack.core.permissions import get_for_user_or_404, scope
 from investrack.insights.indicators import figure_text, indicator_value
-from investrack.projects.filters import ProjectFilter
+from investrack.projects.filters import URGENCY, ProjectFilter
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     ProgressReport,
@@ -66,18 +65,53 @@ def project_list(*, user, params) -> ProjectFilter:
     return filterset
 
 
+def published_list(*, params) -> ProjectFilter:
+    """The projects the public sees as open data, filtered like the list: signed and later
+    (leads and negotiations are confidential), in every jurisdiction."""
+    from django.contrib.auth.models import AnonymousUser
+
+    published = Project.objects.filter(stage__gte=Stage.SIGNED)
+    return ProjectFilter(params, queryset=published, user=AnonymousUser())
+
+
 def _figure_behind(filterset: ProjectFilter) -> dict | None:
-    """For a list opened from a figure: the figure, computed again over the list's rows."""
-    period = filterset.period() if filterset.is_valid() else None
-    if period is None:
+    """For a list opened from a figure: the figure, computed again over the list's rows
+    (an indicator for a period as of a date, or the projects in a stage on a date)."""
+    from django.utils.translation import gettext as _
+
+    from investrack.core.units import format_amount, format_date
+
+    if not filterset.is_valid():
         return None
-    indicator = filterset.form.cleaned_data["indicator"]
-    return {
-        "label": Indicator(indicator).label,
-        "period": period,
-        "indicator": indicator,
-        "text": figure_text(indicator, indicator_value(filterset.rows, indicator, period)),
-    }
+    data = filterset.form.cleaned_data
+    period = filterset.period()
+    if period is not None:
+        indicator = data["indicator"]
+        return {
+            "sentence": _("The projects behind “%(label)s”, %(period)s, as of %(date)s:")
+            % {
+                "label": Indicator(indicator).label,
+                "period": period.label,
+                "date": format_date(period.as_of),
+            },
+            "text": figure_text(indicator, indicator_value(filterset.rows, indicator, period)),
+        }
+    if data.get("on"):
+        totals = filterset.rows.order_by().aggregate(n=Count("pk"), amount=Sum("total_investment"))
+        stages = data.get("stage") or []
+        stage_names = "、".join(str(Stage(int(s)).label) for s in stages)
+        sentence = (
+            _("Projects in the stage “%(stage)s” on %(date)s:")
+            % {"stage": stage_names, "date": format_date(data["on"])}
+            if stages
+            else _("Projects there were on %(date)s:") % {"date": format_date(data["on"])}
+        )
+        return {
+            "sentence": sentence,
+            "text": _("%(n)s projects, total investment %(amount)s")
+            % {"n": totals["n"], "amount": format_amount(totals["amount"] or 0)},
+        }
+    return None
 
 
 # The three lists (三张清单) plus 促投产: which stage each holds and which planned date drives it.
@@ -99,9 +133,9 @@ def work_list(*, user, kind: str, params) -> ProjectFilter:
     base = projects_visible_to(user).filter(stage=stage)
     params = params.copy()
     params.pop("stage", None)
-    filterset = ProjectFilter(params, queryset=base, user=user)
+    filterset = ProjectFilter(params, queryset=base, user=user, urgency=True)
     qs = filterset.qs
-    if not params.get("sort"):
+    if filterset.form.cleaned_data.get("sort", URGENCY) in (URGENCY, ""):
         qs = qs.order_by(F(planned_field).asc(nulls_last=True), "stage_since", "id")
     filterset.rows = qs
     filterset.list_qs = _for_listing(qs, filterset.book)
@@ -191,7 +225,9 @@ def project_phases(*, user, project: Project):
 
 
 def project_history(*, project: Project):
-    return audit.history_for(project)
+    from investrack.projects.history import project_history as history
+
+    return history(project)
 
 
 def project_progress(*, project: Project):

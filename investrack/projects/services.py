@@ -24,7 +24,7 @@ from investrack.core import audit
 from investrack.core.bulk import insert_rows
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import regions_for, require_editor, user_may_place
-from investrack.core.units import YI
+from investrack.core.units import YI, format_date
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     STAGE_DATE_FIELD,
@@ -122,9 +122,9 @@ def check_planned_dates(values: dict) -> None:
                 "The %(this)s (%(this_date)s) is before the %(that)s (%(that_date)s)."
             ) % {
                 "this": label,
-                "this_date": value.isoformat(),
+                "this_date": format_date(value),
                 "that": last_label,
-                "that_date": last_value.isoformat(),
+                "that_date": format_date(last_value),
             }
         last_label, last_value = label, value
     if errors:
@@ -162,9 +162,9 @@ def _check_stage_dates(
                     )
                     % {
                         "stage": Stage(stage).label,
-                        "date": value.isoformat(),
+                        "date": format_date(value),
                         "previous": Stage(previous_stage).label,
-                        "previous_date": previous_date.isoformat(),
+                        "previous_date": format_date(previous_date),
                     }
                 }
             )
@@ -225,6 +225,8 @@ def project_create(
     )
     _check_stage_dates(dates)
     project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+    if not project.code and project.region_id:
+        project.code = _ProjectCodes(set()).next(project.region, today().year)
     project.created_by = actor
     project.stage = stage
     project.stage_since = dates[stage]
@@ -480,6 +482,17 @@ def project_update(
     for name, value in data.items():
         if name in EDITABLE_FIELDS:
             setattr(locked, name, value)
+    unchanged = (
+        not audit.diff(before, audit.snapshot(locked, EDITABLE_FIELDS))
+        and (tags is None or {t.pk for t in tags} == set(locked.tags.values_list("pk", flat=True)))
+        and (
+            linked_leaders is None
+            or {p.pk for p in linked_leaders}
+            == set(locked.linked_leaders.values_list("pk", flat=True))
+        )
+    )
+    if unchanged:  # saving an unchanged form writes nothing: no version, no audit entry
+        return locked
     check_planned_dates({f: getattr(locked, f) for f in PLANNED_DATE_FIELD.values()})
     if locked.phase_of_id == locked.pk:
         raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
@@ -692,7 +705,7 @@ def project_drop(
                 "effective_date": _(
                     "The project reached its current stage on %(date)s, after this date."
                 )
-                % {"date": locked.stage_since.isoformat()}
+                % {"date": format_date(locked.stage_since)}
             }
         )
     event = StageEvent.objects.create(
@@ -759,7 +772,7 @@ def progress_report_submit(
         raise ValidationError(
             {
                 "period": _("Construction started on %(date)s, after this month.")
-                % {"date": project.started_on.isoformat()}
+                % {"date": format_date(project.started_on)}
             }
         )
     if ProgressReport.objects.filter(project=project, period=period).exists():

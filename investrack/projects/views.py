@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from investrack.core.forms import add_service_error
 from investrack.core.permissions import get_for_user_or_404, require_editor
@@ -62,10 +63,23 @@ def _with_reasons(page, book):
 
 
 def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get("HX-Boosted")
+    """A swap of the results only (not a boosted link, not a restore of the history)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and not request.headers.get("HX-Boosted")
+        and not request.headers.get("HX-History-Restore-Request")
+    )
+
+
+def _list_response(request, context, *, partial: str, page: str):
+    """The list page, or only its results for an htmx swap; caches keep the two apart."""
+    response = render(request, partial if _is_htmx(request) else page, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required
+@require_safe
 def home(request):
     stages, work_counts = selectors.stage_overview(user=request.user)
     return render(
@@ -81,15 +95,18 @@ def home(request):
 
 
 @login_required
+@require_safe
 def project_list(request):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     page = _with_reasons(_list_page(request, filterset), filterset.book)
     context = {"filter": filterset, "page": page, "industries": industry_choices()}
-    template = "projects/_project_table.html" if _is_htmx(request) else "projects/list.html"
-    return render(request, template, context)
+    return _list_response(
+        request, context, partial="projects/_project_table.html", page="projects/list.html"
+    )
 
 
 @login_required
+@require_safe
 def work_list(request, kind: str):
     if kind not in selectors.WORK_LISTS:
         raise Http404
@@ -105,11 +122,13 @@ def work_list(request, kind: str):
         "industries": industry_choices(),
         "work_lists": WORK_LIST_TITLES,
     }
-    template = "projects/_work_table.html" if _is_htmx(request) else "projects/work_list.html"
-    return render(request, template, context)
+    return _list_response(
+        request, context, partial="projects/_work_table.html", page="projects/work_list.html"
+    )
 
 
 @login_required
+@require_safe
 def project_detail(request, pk: int):
     book = LightBook.load()
     project = selectors.project_detail(user=request.user, pk=pk, book=book)
@@ -123,6 +142,7 @@ def project_detail(request, pk: int):
             "problems": service_selectors.problems_of_project(user=request.user, project=project),
             "approvals": approvals,
             "blockers": service_selectors.blockers(project=project, items=approvals),
+            "behind": service_selectors.behind(project=project, items=approvals),
             "timeline": selectors.project_timeline(project=project),
             "phases": selectors.project_phases(user=request.user, project=project),
             "history": selectors.project_history(project=project),
@@ -335,6 +355,7 @@ def progress_report(request, pk: int):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk: int, file_id: int):
     """Evidence files are served only to users who may see the project."""
     project = selectors.project_detail(user=request.user, pk=pk)
@@ -367,6 +388,7 @@ def _dated(name: str, suffix: str) -> str:
 
 
 @login_required
+@require_safe
 def project_list_export(request, fmt: str):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     name = _("Project list")
@@ -378,6 +400,7 @@ def project_list_export(request, fmt: str):
 
 
 @login_required
+@require_safe
 def work_list_export(request, kind: str, fmt: str):
     if kind not in selectors.WORK_LISTS:
         raise Http404
@@ -398,6 +421,7 @@ def work_list_export(request, kind: str, fmt: str):
 
 
 @login_required
+@require_safe
 def progress_export(request, fmt: str):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     name = _("Monthly progress")
@@ -411,6 +435,7 @@ def progress_export(request, fmt: str):
 
 
 @login_required
+@require_safe
 def import_template(request, kind: str):
     if kind not in ImportBatch.Kind.values:
         raise Http404
@@ -425,20 +450,19 @@ def import_template(request, kind: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
+    require_editor(request.user)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        require_editor(request.user)
-        if form.is_valid():
-            try:
-                batch = imports.import_preview(
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    upload=form.cleaned_data["file"],
-                )
-            except ValidationError as exc:
-                add_service_error(form, exc)
-            else:
-                return redirect("projects:import_detail", pk=batch.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = imports.import_preview(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            return redirect("projects:import_detail", pk=batch.pk)
     batches = Paginator(imports.import_batches_visible_to(request.user), 20).get_page(
         request.GET.get("page")
     )
@@ -450,6 +474,7 @@ def _batch(request, pk: int) -> ImportBatch:
 
 
 @login_required
+@require_safe
 def import_detail(request, pk: int):
     batch = _batch(request, pk)
     return render(
@@ -490,6 +515,7 @@ def import_confirm(request, pk: int):
 
 
 @login_required
+@require_safe
 def import_file(request, pk: int):
     batch = _batch(request, pk)
     return FileResponse(batch.file.open("rb"), as_attachment=True, filename=batch.original_name)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from investrack.core.units import format_date
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.insights.services import race_snapshot_take, race_snapshots_due
 from investrack.projects.services import stage_totals_fold
@@ -49,7 +50,7 @@ def problems_follow_up(*, as_of: datetime.date) -> dict:
                 key=f"problem:{problem.pk}:due:{problem.deadline}",
                 title=_("Deadline %(deadline)s: %(title)s (%(project)s)")
                 % {
-                    "deadline": problem.deadline.isoformat(),
+                    "deadline": format_date(problem.deadline),
                     "title": problem.title,
                     "project": problem.project,
                 },

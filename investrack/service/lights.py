@@ -32,6 +32,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from investrack.core.units import format_date
 from investrack.projects.models import STAGE_DATE_FIELD, ProgressReport, Stage
 from investrack.regions.models import Region
 from investrack.service.models import (
@@ -245,12 +246,12 @@ class LightBook:
         if rule.kind == RuleKind.START_OVERDUE:
             return _("%(days)s days past the planned start date (%(date)s)") % {
                 "days": (as_of - project.planned_start_date).days,
-                "date": project.planned_start_date.isoformat(),
+                "date": format_date(project.planned_start_date),
             }
         if rule.kind == RuleKind.COMPLETION_OVERDUE:
             return _("%(days)s days past the planned completion date (%(date)s)") % {
                 "days": (as_of - project.planned_completion_date).days,
-                "date": project.planned_completion_date.isoformat(),
+                "date": format_date(project.planned_completion_date),
             }
         if rule.kind == RuleKind.NO_PROGRESS:
             return _("No monthly progress reported for more than %(days)s days") % {

@@ -4,6 +4,7 @@ warning rules and their lights, and the notifications that keep people on them."
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -313,6 +314,19 @@ class ApprovalItem(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self):
+        # The rule behind approval_approved_has_date, told on the date field.
+        from investrack.service.rules import approval_date_errors
+
+        errors = approval_date_errors(
+            status=self.status,
+            submitted_on=self.submitted_on,
+            approved_on=self.approved_on,
+            today=timezone.localdate(),
+        )
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_done(self) -> bool:
         return self.status in DONE_APPROVALS
@@ -384,6 +398,16 @@ class WarningRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.yellow_at}/{self.red_at})"
+
+    def clean(self):
+        # The rule behind warning_rule_red_beyond_yellow, told on the red field.
+        from investrack.service.rules import warning_threshold_errors
+
+        errors = warning_threshold_errors(
+            kind=self.kind, yellow_at=self.yellow_at, red_at=self.red_at
+        )
+        if errors:
+            raise ValidationError(errors)
 
 
 class AdmissionStandard(models.Model):

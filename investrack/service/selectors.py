@@ -117,12 +117,20 @@ def approval_item(*, user, pk: int) -> ApprovalItem:
 
 
 def blockers(*, project: Project, items: list[ApprovalItem]) -> list[ApprovalItem]:
-    """Approval items not done that the next stage (or one already passed) needs."""
+    """Approval items not done that the next stage needs."""
     if project.is_dropped:
         return []
     return [
-        i for i in items if i.needed_before <= project.stage + 1 and i.status not in DONE_APPROVALS
+        i for i in items if i.needed_before == project.stage + 1 and i.status not in DONE_APPROVALS
     ]
+
+
+def behind(*, project: Project, items: list[ApprovalItem]) -> list[ApprovalItem]:
+    """Approval items not done though the stage they were needed before has been reached
+    (to be completed after the fact, 补办)."""
+    if project.is_dropped:
+        return []
+    return [i for i in items if i.needed_before <= project.stage and i.status not in DONE_APPROVALS]
 
 
 def leader_projects(*, user, book: LightBook) -> QuerySet:

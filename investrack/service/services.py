@@ -22,13 +22,13 @@ from investrack.accounts.models import Role, User
 from investrack.core import audit
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import require_editor
+from investrack.core.units import format_date
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.projects.models import Project
 from investrack.service.lights import LightBook
 from investrack.service.models import (
     OPEN_STATUSES,
     ApprovalItem,
-    ApprovalStatus,
     ApprovalTemplate,
     Escalation,
     Light,
@@ -42,6 +42,7 @@ from investrack.service.models import (
     ProjectLight,
 )
 from investrack.service.notifications import notify, notify_many
+from investrack.service.rules import approval_date_errors
 
 MAX_WORKING_DAYS = 60
 
@@ -163,7 +164,7 @@ def _assigned_message(problem: Problem) -> tuple[str, str]:
         "project": problem.project,
     }
     body = _("Deadline %(deadline)s (%(days)s working days). %(description)s") % {
-        "deadline": problem.deadline.isoformat(),
+        "deadline": format_date(problem.deadline),
         "days": problem.working_days,
         "description": problem.description,
     }
@@ -383,7 +384,7 @@ def problem_reopen(*, actor, problem: Problem, reason: str, version=None) -> Pro
         title=_("Reopened: %(title)s (%(project)s)")
         % {"title": problem.title, "project": problem.project},
         body=_("%(reason)s New deadline %(deadline)s.")
-        % {"reason": reason.strip(), "deadline": problem.deadline.isoformat()},
+        % {"reason": reason.strip(), "deadline": format_date(problem.deadline)},
     )
     lights_refresh(project_ids=[problem.project_id])
     return problem
@@ -461,7 +462,7 @@ def problem_escalate(*, problem: Problem, to: int, as_of: datetime.date) -> bool
     days = (as_of - problem.deadline).days
     text = _("%(days)s days past the deadline of %(deadline)s: %(level)s.") % {
         "days": days,
-        "deadline": problem.deadline.isoformat(),
+        "deadline": format_date(problem.deadline),
         "level": problem.get_escalation_display(),
     }
     _step(problem, kind=ProblemEvent.Kind.ESCALATED, actor=None, text=text)
@@ -596,7 +597,7 @@ def _tell_turned_red(project_ids: list[int], as_of: datetime.date) -> None:
                     kind=Notification.Kind.TURNED_RED,
                     key=f"light:{pk}:red:{as_of}",
                     title=_("Red light: %(project)s") % {"project": name},
-                    body=_("The project turned red on %(date)s.") % {"date": as_of.isoformat()},
+                    body=_("The project turned red on %(date)s.") % {"date": format_date(as_of)},
                     url=reverse("projects:detail", args=[pk]),
                 )
                 for user_id in users
@@ -652,18 +653,9 @@ def approval_item_update(
         raise PermissionDenied(_("Your role may not change approval items."))
     if version is not None and int(version) != item.version:
         raise StaleProblemError()
-    errors = {}
-    for field, value in (("submitted_on", submitted_on), ("approved_on", approved_on)):
-        if value and value > today():
-            errors[field] = _("%(date)s is in the future.") % {"date": value.isoformat()}
-    if status == ApprovalStatus.APPROVED and not approved_on:
-        errors["approved_on"] = _("Enter the date it was approved.")
-    if status != ApprovalStatus.APPROVED and approved_on:
-        errors["approved_on"] = _("Only an approved item has an approval date.")
-    if submitted_on and approved_on and approved_on < submitted_on:
-        errors["approved_on"] = _("It cannot be approved before it was submitted.")
-    if status == ApprovalStatus.NOT_STARTED and submitted_on:
-        errors["submitted_on"] = _("An item not started has not been submitted.")
+    errors = approval_date_errors(
+        status=status, submitted_on=submitted_on, approved_on=approved_on, today=today()
+    )
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(item, APPROVAL_FIELDS)
@@ -675,13 +667,11 @@ def approval_item_update(
     if document is not None:
         item.document = document
         item.document_name = document.name[:255]
+    changes = audit.diff(before, audit.snapshot(item, APPROVAL_FIELDS))
+    if not changes and document is None:  # an unchanged form writes nothing
+        return item
     item.version = F("version") + 1
     item.save()
     item.refresh_from_db()
-    audit.record(
-        actor=actor,
-        instance=item,
-        action=AuditEntry.Action.UPDATE,
-        changes=audit.diff(before, audit.snapshot(item, APPROVAL_FIELDS)),
-    )
+    audit.record(actor=actor, instance=item, action=AuditEntry.Action.UPDATE, changes=changes)
     return item

@@ -5,17 +5,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from investrack.accounts.models import Department
 from investrack.core.forms import add_service_error
 from investrack.core.permissions import require_editor
+from investrack.core.units import format_date
 from investrack.projects import selectors as project_selectors
 from investrack.service import notifications, selectors, services
 from investrack.service.forms import (
@@ -38,6 +39,7 @@ STEPS = {
 
 
 @login_required
+@require_safe
 def problem_list(request):
     view = request.GET.get("view", "open")
     if view not in selectors.PROBLEM_VIEWS:
@@ -94,6 +96,7 @@ def _problem_context(request, problem, **forms):
 
 
 @login_required
+@require_safe
 def problem_detail(request, pk: int):
     problem = selectors.problem_detail(user=request.user, pk=pk)
     return render(request, "service/problem.html", _problem_context(request, problem))
@@ -133,6 +136,8 @@ def problem_step(request, pk: int, step: str):
 @require_POST
 def problem_reassign(request, pk: int):
     problem = selectors.problem_detail(user=request.user, pk=pk)
+    if not services.is_bureau(request.user):  # refused before the form is even read
+        raise PermissionDenied(_("The city bureau routes problems to departments."))
     form = ProblemReassignForm(request.POST)
     if form.is_valid():
         try:
@@ -147,6 +152,7 @@ def problem_reassign(request, pk: int):
 
 
 @login_required
+@require_safe
 def problem_file(request, pk: int, file_id: int):
     problem = selectors.problem_detail(user=request.user, pk=pk)
     attachment = get_object_or_404(problem.attachments, pk=file_id)
@@ -172,7 +178,7 @@ def problem_raise(request, pk: int):
             messages.success(
                 request,
                 _("Problem raised and sent to %(department)s; deadline %(deadline)s.")
-                % {"department": problem.department, "deadline": problem.deadline.isoformat()},
+                % {"department": problem.department, "deadline": format_date(problem.deadline)},
             )
             return redirect(project)
     return render(
@@ -196,6 +202,8 @@ def approval_checklist_create(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def approval_item_edit(request, pk: int):
     item = selectors.approval_item(user=request.user, pk=pk)
+    if not services.may_update_approval(request.user, item):
+        raise PermissionDenied(_("Your role may not change approval items."))
     form = ApprovalItemForm(request.POST or None, request.FILES or None, instance=item)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -225,6 +233,7 @@ def approval_item_edit(request, pk: int):
 
 
 @login_required
+@require_safe
 def approval_document(request, pk: int):
     item = selectors.approval_item(user=request.user, pk=pk)
     if not item.document:
@@ -233,6 +242,7 @@ def approval_document(request, pk: int):
 
 
 @login_required
+@require_safe
 def leader_view(request):
     book = LightBook.load()
     projects = Paginator(
@@ -251,6 +261,7 @@ def leader_view(request):
 
 
 @login_required
+@require_safe
 def inbox(request):
     page = Paginator(notifications.inbox(request.user), settings.PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -259,12 +270,14 @@ def inbox(request):
 
 
 @login_required
+@require_safe
 def inbox_badge(request):
     count = notifications.unread_count(request.user)
     return HttpResponse(str(count) if count else "")
 
 
 @login_required
+@require_safe
 def inbox_open(request, pk: int):
     note = get_object_or_404(notifications.inbox(request.user), pk=pk)
     notifications.mark_read(user=request.user, pk=note.pk)

@@ -1,11 +1,9 @@
 """Template filters: amounts in 万元/亿元, land in 亩, days in stage and overdue."""
 
-import datetime
-
 from django import template
 from django.utils import timezone
 
-from investrack.core.units import format_amount, format_area, format_date, to_wan
+from investrack.core.units import format_amount, format_area, format_date, format_datetime, to_wan
 
 register = template.Library()
 
@@ -26,6 +24,12 @@ def wan(value):
 def official_date(value):
     """2023年10月9日 (English: 2023-10-09)."""
     return format_date(value)
+
+
+@register.filter
+def official_datetime(value):
+    """2026年12月1日 07:11 in the server's time zone (English: 2026-12-01 07:11)."""
+    return format_datetime(value)
 
 
 @register.filter
@@ -68,44 +72,3 @@ def query_with(context, **changes):
 @register.filter
 def is_past(value):
     return bool(value) and value < timezone.localdate()
-
-
-@register.filter
-def field_label(name):
-    """The translated label of a project field, for the change history."""
-    from investrack.projects.models import Project
-
-    try:
-        return Project._meta.get_field(name).verbose_name
-    except Exception:
-        return name
-
-
-AMOUNT_FIELDS = {"total_investment", "expected_annual_output", "expected_annual_tax"}
-
-
-@register.filter
-def history_value(value, field):
-    """A value from the change history, shown in the unit officials read."""
-    from decimal import Decimal, InvalidOperation
-
-    from django.utils.dateformat import format as date_format
-    from django.utils.formats import get_format
-
-    if value in (None, "", []):
-        return "—"
-    if isinstance(value, list):
-        return "、".join(str(v) for v in value)
-    try:
-        if field in AMOUNT_FIELDS:
-            return format_amount(Decimal(value))
-        if field == "land_area":
-            return format_area(Decimal(value))
-    except InvalidOperation:
-        return value
-    if field.startswith("planned_"):
-        try:
-            return date_format(datetime.date.fromisoformat(value), get_format("DATE_FORMAT"))
-        except ValueError:
-            return value
-    return value

@@ -244,3 +244,12 @@ def test_the_race_api_shows_the_citys_ranking_without_opening_other_counties(
     # The figures behind another county's standing stay closed.
     other = {"region": other_county.code}
     assert client.get("/api/v1/insights/indicators", other).status_code == 404
+
+
+def test_api_indicators_by_park_lists_the_parks(client_for, city_admin, park, other_park):
+    """The API's park table holds the parks, not the counties labelled as parks."""
+    response = client_for(city_admin).get("/api/v1/insights/indicators?level=park")
+    assert response.status_code == 200
+    rows = response.json()["rows"]
+    assert {r["code"] for r in rows} == {park.code, other_park.code}
+    assert {r["kind"] for r in rows} == {"park"}

@@ -65,7 +65,10 @@ def test_project_list_xlsx_is_in_the_printed_layout(client, county_staff, projec
     assert total[0] == "合计（2个）"
     assert total[header.index("总投资（万元）")] == 158000  # 150000 + 8000 万元
     assert total[header.index("用地面积（亩）")] == 120.5
-    assert body[0][header.index("外资额（万元）")] == "3000万美元"
+    # A number in the amount's column, its currency in the next one: one unit per column.
+    assert body[0][header.index("外资额（万）")] == 3000
+    assert body[0][header.index("外资币种")] == "美元"
+    assert body[1][header.index("外资额（万）")] == "" and body[1][header.index("外资币种")] == ""
 
 
 def test_filters_apply_to_the_export(client, county_staff, projects):

@@ -1,4 +1,4 @@
-"""OC4IDS project packages validate against the official schema shipped in shared/data."""
+"""OC4IDS project packages validate against the official schema shipped with the app."""
 
 import json
 from decimal import Decimal
@@ -17,7 +17,7 @@ from investrack.regions.models import Industry
 
 pytestmark = pytest.mark.django_db
 
-OC4IDS = Path(settings.BASE_DIR).parent / "shared" / "data" / "oc4ids"
+OC4IDS = Path(settings.BASE_DIR) / "investrack" / "projects" / "oc4ids"
 
 
 def validator():
@@ -83,8 +83,30 @@ def test_the_validator_does_catch_a_wrong_status(published):
     assert list(validator().iter_errors(package))
 
 
-def test_the_package_follows_the_list_filters_through_the_api(client, county_staff, published):
-    client.force_login(county_staff)
-    package = client.get("/api/v1/projects/oc4ids?tier=1yi&status=all").json()
-    assert {p["title"] for p in package["projects"]} == {"动力电池项目", "线索项目", "终止项目"}
+def test_the_package_follows_the_list_filters_through_the_api(client, published):
+    """Open data needs no log-in; it publishes signed projects and later, never leads."""
+    response = client.get("/api/v1/projects/oc4ids?tier=1yi&status=all")
+    assert response.status_code == 200
+    package = response.json()
+    assert {p["title"] for p in package["projects"]} == {"动力电池项目", "终止项目"}
+    assert list(validator().iter_errors(package)) == []
     assert Decimal(str(package["projects"][0]["budget"]["amount"]["amount"])) >= 100_000_000
+
+
+def test_open_data_is_rate_limited_per_address(client, published, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    from investrack.projects import api
+
+    throttle = api.project_package._ninja_operation.throttle_objects[0]  # noqa: SLF001
+    throttle.rate, throttle.num_requests, throttle.duration = "3/m", 3, 60
+    try:
+        codes = [client.get("/api/v1/projects/oc4ids").status_code for _ in range(4)]
+    finally:
+        throttle.rate, throttle.num_requests, throttle.duration = (
+            settings.OPEN_DATA_RATE,
+            *throttle.parse_rate(settings.OPEN_DATA_RATE),
+        )
+        cache.clear()
+    assert codes == [200, 200, 200, 429]

@@ -37,20 +37,21 @@
   });
   chart("chart-trend", {
     tooltip: { trigger: "axis" },
-    legend: { type: "scroll", bottom: 0 },
-    grid: { left: 40, right: 20, top: 10, bottom: 50 },
+    legend: { bottom: 0 },  // every line named at once: no paging through the legend
+    grid: { left: 40, right: 20, top: 10, bottom: 80 },
     xAxis: { type: "category", data: data.trend.months },
     yAxis: { type: "value" },
     series: trendSeries
   }, function (p) { if (p.data && p.data.url) go(p.data.url); });
 
+  // Counties: one column each, every name shown (no label skipped).
   function bars(id, rows, colour) {
     chart(id, {
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
-      grid: { left: 40, right: 40, top: 10, bottom: 70 },
+      grid: { left: 40, right: 40, top: 10, bottom: 90 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.name; }),
-        axisLabel: { rotate: rows.length > 6 ? 30 : 0, formatter: function (v) { return v.length > 7 ? v.slice(0, 6) + "…" : v; } } },
+        axisLabel: { interval: 0, rotate: rows.length > 6 ? 40 : 0 } },
       yAxis: [{ type: "value" }, { type: "value", name: data.labels.unit }],
       series: [
         { name: data.labels.projects, type: "bar", itemStyle: { color: colour },
@@ -60,8 +61,28 @@
       ]
     }, function (p) { go(p.data.url); });
   }
+  // Industries and chains: long names, so the bars lie down and the names stand whole.
+  function rowsChart(id, rows, colour) {
+    var el = document.getElementById(id);
+    if (el) el.style.height = Math.max(260, rows.length * 30 + 60) + "px";
+    chart(id, {
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { bottom: 0 },
+      grid: { left: 10, right: 40, top: 10, bottom: 40, containLabel: true },
+      yAxis: { type: "category", inverse: true, data: rows.map(function (r) { return r.name; }),
+        axisLabel: { interval: 0 } },
+      xAxis: [{ type: "value" }, { type: "value", name: data.labels.unit, show: false }],
+      series: [
+        { name: data.labels.projects, type: "bar", itemStyle: { color: colour }, label: { show: true, position: "right" },
+          data: rows.map(function (r) { return { value: r.value, url: r.url }; }) },
+        { name: data.labels.amount, type: "bar", xAxisIndex: 1, itemStyle: { color: GOLD },
+          label: { show: true, position: "right" },
+          data: rows.map(function (r) { return { value: Math.round(r.amount * 100) / 100, url: r.url }; }) }
+      ]
+    }, function (p) { go(p.data.url); });
+  }
   bars("chart-counties", data.counties, BLUE);
-  bars("chart-industries", data.industries, GREEN);
-  bars("chart-chains", data.chains, RED);
+  rowsChart("chart-industries", data.industries, GREEN);
+  rowsChart("chart-chains", data.chains, RED);
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
