@@ -35,7 +35,7 @@ class RenderedForm:
     enctype: str
     fields: list[tuple[str, str]] = field(default_factory=list)  # in document order
     names: set[str] = field(default_factory=set)  # every control's name, sent or not
-    submitters: dict[str, str] = field(default_factory=dict)
+    submitters: dict[str, list[str]] = field(default_factory=dict)  # buttons by name
     id: str = ""
 
     def data(self, changes: dict | None = None) -> dict[str, list]:
@@ -53,10 +53,17 @@ class RenderedForm:
                 sent[name] = list(value) if isinstance(value, list | tuple) else [value]
         return sent
 
-    def submit(self, client, changes: dict | None = None, *, button: str | None = None, **kw):
+    def submit(
+        self, client, changes: dict | None = None, *, button: str | None = None, value=None, **kw
+    ):
+        """Submit as the browser does; ``button`` (and ``value``, among buttons of one
+        name) is the submit button clicked."""
         data = self.data(changes)
         if button is not None:
-            data[button] = [self.submitters[button]]
+            values = self.submitters[button]
+            if value is not None and value not in values:
+                raise AssertionError(f"no button {button}={value!r}: {values}")
+            data[button] = [value if value is not None else values[0]]
         if self.method == "get":
             return client.get(self.action, data, **kw)
         return client.post(self.action, data, **kw)
@@ -93,7 +100,7 @@ class _FormParser(HTMLParser):
             if disabled or kind in ("file", "image", "reset", "button"):
                 return
             if kind == "submit":
-                self.form.submitters[name] = a.get("value", "")
+                self.form.submitters.setdefault(name, []).append(a.get("value", ""))
             elif kind in ("checkbox", "radio"):
                 if "checked" in a:
                     self.form.fields.append((name, a.get("value", "on")))
@@ -101,7 +108,7 @@ class _FormParser(HTMLParser):
                 self.form.fields.append((name, a.get("value", "")))
         elif tag == "button" and name:
             if a.get("type", "submit").lower() == "submit":
-                self.form.submitters[name] = a.get("value", "")
+                self.form.submitters.setdefault(name, []).append(a.get("value", ""))
         elif tag == "select" and name:
             self.form.names.add(name)
             self.select = _Select(name, "multiple" in a, disabled)

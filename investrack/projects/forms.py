@@ -276,6 +276,8 @@ class DropForm(forms.Form):
 
 
 class StalledForm(forms.Form):
+    # The state the user asked for, not a toggle: a second click from a stale page is refused.
+    stalled = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
     reason = forms.CharField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )

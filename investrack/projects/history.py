@@ -77,8 +77,10 @@ def lines(changes: dict) -> list[tuple[str, str, str]]:
             )
             continue
         rows.append((_label(name), _value(name, before), _value(name, after)))
-    if "foreign_currency" in changes and "foreign_investment" not in changes:
-        rows.append((_label("foreign_currency"), currency[0] or "—", currency[1] or "—"))
+    if "foreign_currency" in changes and "foreign_investment" not in changes and all(currency):
+        # Only a real switch of currency; the default set on a project without foreign
+        # investment says nothing.
+        rows.append((_label("foreign_currency"), currency[0], currency[1]))
     return rows
 
 

@@ -318,20 +318,22 @@ def project_drop(request, pk: int):
 def project_stalled(request, pk: int):
     project = _editable_project(request, pk)
     form = StalledForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the project is stalled."))
+        return redirect(project)
+    stalled = form.cleaned_data["stalled"]
     try:
         services.project_set_stalled(
             actor=request.user,
             project=project,
-            stalled=not project.is_stalled,
+            stalled=stalled,
             reason=form.cleaned_data.get("reason", ""),
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(
-            request,
-            _("Marked as stalled.") if not project.is_stalled else _("Stalled flag cleared."),
+            request, _("Marked as stalled.") if stalled else _("Stalled flag cleared.")
         )
     return redirect(project)
 
