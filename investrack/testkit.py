@@ -8,7 +8,7 @@ would (HTML's "constructing the form data set"), instead of posting hand-made di
 Only what a browser sends is sent: enabled controls with a name; a checkbox or radio only
 when checked; a select's selected options (a single select with none selected sends its
 first option); a textarea's text without the newline after its start tag; no file unless
-given. Changes name fields that must exist in the form, so a renamed field fails the test.
+given; line breaks of a textarea as CR LF. Changes name fields that must exist in the form, so a renamed field fails the test.
 """
 
 from __future__ import annotations
@@ -150,8 +150,8 @@ class _FormParser(HTMLParser):
                 text = text[2:]
             elif text.startswith("\n"):
                 text = text[1:]
-            if not disabled:
-                self.form.fields.append((name, text))
+            if not disabled:  # browsers send a textarea's line breaks as CR LF
+                self.form.fields.append((name, text.replace("\r\n", "\n").replace("\n", "\r\n")))
             self.textarea = None
         elif tag == "form":
             self.form = None

@@ -63,6 +63,17 @@ class AreaField(forms.CharField):
             raise ValidationError(str(exc), code="area") from exc
 
 
+class MultilineField(forms.CharField):
+    """Text of several lines. Browsers send a textarea's line breaks as CR LF; stored as LF,
+    so that saving a form unchanged changes nothing."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 

@@ -10,6 +10,7 @@ from investrack.core.forms import (
     AmountField,
     AreaField,
     DateInput,
+    MultilineField,
     MultipleFileField,
     PastDateField,
 )
@@ -58,6 +59,9 @@ class ProjectForm(forms.ModelForm):
         label=_("Expected annual output (10k yuan)"), required=False
     )
     expected_annual_tax = AmountField(label=_("Expected annual tax (10k yuan)"), required=False)
+    description = MultilineField(
+        label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     field_order = [
@@ -227,9 +231,7 @@ class ProjectForm(forms.ModelForm):
 class StageChangeForm(forms.Form):
     to_stage = forms.TypedChoiceField(label=_("New stage"), coerce=int, choices=())
     effective_date = PastDateField(label=_("Effective date"))
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    note = MultilineField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     evidence = MultipleFileField(label=_("Evidence (contract, permit, photo)"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -259,7 +261,7 @@ class CorrectionForm(forms.Form):
         label=_("This entry should not have been recorded at all (retract it)"), required=False
     )
     new_date = PastDateField(label=_("Correct date"), required=False)
-    reason = forms.CharField(
+    reason = MultilineField(
         label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
     )
     evidence = MultipleFileField(label=_("Evidence"), required=False)
@@ -271,14 +273,14 @@ class CorrectionForm(forms.Form):
 
 class DropForm(forms.Form):
     effective_date = PastDateField(label=_("Dropped on"))
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = MultilineField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
     evidence = MultipleFileField(label=_("Evidence"), required=False)
 
 
 class StalledForm(forms.Form):
     # The state the user asked for, not a toggle: a second click from a stale page is refused.
     stalled = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
-    reason = forms.CharField(
+    reason = MultilineField(
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
@@ -311,9 +313,7 @@ class ProgressReportForm(forms.Form):
         value = self.cleaned_data["foreign_investment_arrived"]
         return None if value is None else value * 10_000  # stored in US dollars
 
-    note = forms.CharField(
-        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
-    )
+    note = MultilineField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
 
 class ImportUploadForm(forms.Form):

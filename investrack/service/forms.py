@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.models import Department, Person
-from investrack.core.forms import DateInput, MultipleFileField
+from investrack.core.forms import DateInput, MultilineField, MultipleFileField
 from investrack.service.models import ApprovalItem, ApprovalStatus, ProblemCategory, Urgency
 from investrack.service.services import MAX_WORKING_DAYS
 
@@ -32,7 +32,7 @@ class _Assignment(forms.Form):
 
 class ProblemRaiseForm(_Assignment):
     title = forms.CharField(label=_("Title"), max_length=120)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = MultilineField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
     category = forms.ChoiceField(label=_("Kind of problem"), choices=ProblemCategory.choices)
     urgency = forms.TypedChoiceField(
         label=_("Urgency"), choices=Urgency.choices, coerce=int, initial=Urgency.NORMAL
@@ -43,16 +43,14 @@ class ProblemRaiseForm(_Assignment):
 
 
 class ProblemReassignForm(_Assignment):
-    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = MultilineField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class ProblemStepForm(forms.Form):
     """One step of a problem's lifecycle; ``text`` is the reply, the reason or a note."""
 
-    text = forms.CharField(
-        label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
+    text = MultilineField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     files = MultipleFileField(label=_("Attachments"), required=False)
 

@@ -329,13 +329,17 @@ def test_targets_grid(client_for, plain_city_admin, county):
     form = rendered_form(client.get(reverse("insights:targets")))
     assert form.submit(client).status_code == 302
     assert not Target.objects.exists() and not AuditEntry.objects.exists()
-    cell = next(
-        name for name in form.names if name.startswith(f"r{county.pk}-") or county.code in name
-    )
+    cell = f"r{county.pk}-introduced"  # projects introduced: a count
+    assert cell in form.names
     response = rendered_form(client.get(reverse("insights:targets"))).submit(client, {cell: "12"})
     assert response.status_code == 302
     target = Target.objects.get()
-    assert (target.year, target.region, target.value) == (year, county, 12)
+    assert (target.year, target.region, target.indicator, target.value) == (
+        year,
+        county,
+        "introduced",
+        12,
+    )
 
 
 @form_of("insights:targets_upload")

@@ -159,7 +159,9 @@ def test_correction_keeps_the_old_entry_visible(client_for, county_staff, make_p
 def test_drop_and_stalled_from_the_project_page(client_for, county_staff, make_project):
     project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)})
     client = client_for(county_staff)
-    client.post(reverse("projects:stalled", args=[project.pk]), {"reason": "资金未到位"})
+    client.post(
+        reverse("projects:stalled", args=[project.pk]), {"stalled": "1", "reason": "资金未到位"}
+    )
     project.refresh_from_db()
     assert project.is_stalled
     client.post(
