@@ -4,9 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench install messages clean
+.PHONY: run test lint bench install messages clean system-deps tools
 
-install: $(VENV)/.installed node_modules/.installed
+install: tools $(VENV)/.installed node_modules/.installed
+
+# Python 3.11+ with venv, Node 20+ with npm: named in one sentence if missing.
+tools:
+	@bash scripts/check-tools.sh $(PYTHON)
+
+# Debian packages the suite and the benchmarks need (PostgreSQL, Chromium, CJK fonts,
+# Pango, gettext), installed only when missing.
+system-deps:
+	@bash scripts/system-deps.sh
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +38,7 @@ lint: install
 	$(BIN)/ruff check .
 
 # The whole suite on SQLite, then again on a throwaway PostgreSQL server; then lint.
-test: install lint
+test: system-deps install lint
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	SECRET_KEY=check-deploy-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH ALLOWED_HOSTS=investrack.example.org \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
@@ -38,7 +47,7 @@ test: install lint
 
 # Pages at 10⁵ (SQLite); import/export at 10⁵ beside django-import-export (SQLite); the
 # closed loop and the leaders' pages at 10⁵ (SQLite) and 10⁶ (PostgreSQL, with the API).
-bench: install
+bench: system-deps install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.data_io
 	$(BIN)/python -m bench.closed_loop
