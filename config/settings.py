@@ -6,7 +6,9 @@ DEBUG          "1"/"true" for development
 ALLOWED_HOSTS  comma-separated host names (default: localhost,127.0.0.1)
 """
 
+import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "axes",  # log-in throttling: lock-outs per account and per address
     "investrack.core",
     "investrack.accounts",
     "investrack.regions",
@@ -69,7 +72,46 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account or address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Brute force: after AXES_FAILURE_LIMIT wrong passwords an account, and separately an
+# address, is locked for LOGIN_LOCKOUT_MINUTES; an administrator unlocks it in the back
+# office (访问尝试) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# Behind nginx the address is the first of X-Forwarded-For (set PROXY_COUNT to the proxies).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Content-Security-Policy: scripts only from this site (no inline script or handler);
+# styles from this site, style attributes allowed (ECharts positions its tooltips with them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -102,8 +144,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # 64 MiB of page cache: an import of 10⁵ rows updates a dozen indexes per table.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;",
         "transaction_mode": "IMMEDIATE",
+        # A writer waits this long for another (an import of 10⁵ rows) before giving up.
+        "timeout": 60,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if TESTING:
+        # A file, not shared memory: threads of the concurrency tests then wait for each
+        # other's writes as two requests of a served site do (memory answers "locked").
+        DATABASES["default"]["TEST"] = {
+            "NAME": os.path.join(tempfile.gettempdir(), f"investrack-test-{os.getpid()}.sqlite3")
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

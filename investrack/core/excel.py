@@ -29,6 +29,21 @@ from python_calamine import CalamineError, CalamineWorkbook
 from investrack.core.units import MU_IN_SQUARE_METRES, WAN, YI
 
 HEADER_SEARCH_ROWS = 20
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): such text is written
+# with a leading apostrophe, which spreadsheets show as text and the importer takes off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(text: str) -> str:
+    """Text for a CSV cell that no spreadsheet runs as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def restored(text: str) -> str:
+    """The text :func:`neutralised` wrote (an exported file imports back unchanged)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
+
+
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 

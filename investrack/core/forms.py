@@ -39,9 +39,9 @@ class AmountField(forms.CharField):
                 % {"currency": money.currency},
                 code="currency",
             )
-        amount = money.amount.quantize(Decimal("0.01"))
-        if amount >= Decimal("1e16"):
+        if money.amount >= Decimal("1e16"):  # before rounding: 10³⁰ does not round to cents
             raise ValidationError(_("This amount is too large to be real."), code="amount")
+        amount = money.amount.quantize(Decimal("0.01"))
         return amount if self.currency else (amount, money.currency)
 
 

@@ -189,6 +189,8 @@ def parse_area(text) -> Decimal:
             value = value * Decimal(15)
     if value < 0:
         raise UnitError(_("A land area cannot be negative."))
+    if value >= Decimal("1e10"):  # the column holds 12 digits; rounding 10³⁰ fails
+        raise UnitError(_("This land area is too large to be real."))
     return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 

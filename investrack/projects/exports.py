@@ -19,7 +19,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investrack.core.excel import OutColumn, PrintedSheet
+from investrack.core.excel import OutColumn, PrintedSheet, neutralised
 from investrack.core.units import format_date, is_chinese, to_wan
 from investrack.projects.imports import PROGRESS_COLUMNS, PROJECT_COLUMNS
 from investrack.projects.models import Category, ImportBatch, Stage
@@ -179,6 +179,8 @@ def _csv_value(value) -> str:
         return format(value, "f")
     if isinstance(value, datetime.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralised(value)
     return str(value)
 
 

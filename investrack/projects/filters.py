@@ -47,8 +47,25 @@ STATUS_CHOICES = [
 ]
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A record's id: a whole number a database column holds (a longer one is an error on
+    the form, not an overflow in the database)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**31 - 1)
+        super().__init__(*args, **kwargs)
+
+
+class YearFilter(IdFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1900, max_value=2100, **kwargs)
+
+
 class ProjectFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_text")
+    q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
     region = django_filters.ModelChoiceFilter(
         label=_("Region"), queryset=None, to_field_name="code", field_name="region"
     )
@@ -68,11 +85,9 @@ class ProjectFilter(django_filters.FilterSet):
     tag = django_filters.ModelChoiceFilter(
         label=_("Tag"), queryset=Tag.objects.all(), field_name="tags", to_field_name="name"
     )
-    signed_year = django_filters.NumberFilter(
-        label=_("Year signed"), field_name="signed_on", lookup_expr="year"
-    )
-    chain = django_filters.NumberFilter(label=_("Industry chain"), field_name="chain_link__chain")
-    chain_link = django_filters.NumberFilter(label=_("Chain link"), field_name="chain_link")
+    signed_year = YearFilter(label=_("Year signed"), field_name="signed_on", lookup_expr="year")
+    chain = IdFilter(label=_("Industry chain"), field_name="chain_link__chain")
+    chain_link = IdFilter(label=_("Chain link"), field_name="chain_link")
     # The drill-down from a figure: the projects behind an indicator for a period, as of a date.
     indicator = django_filters.ChoiceFilter(
         label=_("Indicator"), choices=Indicator.choices, method="filter_indicator"

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from investrack.core.excel import Column, Sheet, SheetError
+from investrack.core.excel import Column, Sheet, SheetError, restored
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import parks_for, regions_for, require_editor, scope
 from investrack.core.units import (
@@ -46,6 +46,7 @@ from investrack.projects.models import (
 from investrack.regions.models import Industry, Region
 
 MAX_KEPT = 1000  # errors and changes kept on the batch
+IMPORT_LOCK = 0x1D7A1  # PostgreSQL advisory lock key of the import confirms
 MAX_FILE_SIZE = 50 * 1024 * 1024
 CHUNK = 500  # ids per IN (...) look-up
 
@@ -204,7 +205,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return restored(str(value).strip())
 
 
 CENT = Decimal("0.01")
@@ -224,9 +225,9 @@ def _amount(value, unit, *, currency_allowed=False):
         money = parse_amount(str(value), default_unit=unit.multiplier)
         amount = money.amount
         currency = money.currency if money.currency != "CNY" else unit.currency
-    amount = amount.quantize(CENT)
-    if amount >= TOO_LARGE:
+    if amount >= TOO_LARGE:  # before rounding: 10³⁰ does not round to cents
         raise UnitError(_("This amount is too large to be real."))
+    amount = amount.quantize(CENT)
     if currency != "CNY" and not currency_allowed:
         raise UnitError(
             _("Enter this amount in RMB (元); %(currency)s is not accepted here.")
@@ -900,33 +901,69 @@ def may_confirm(*, user, batch: ImportBatch) -> bool:
     )
 
 
-def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Import a previewed file: every row, in one transaction, or nothing.
+def _one_import_at_a_time() -> None:
+    """Confirms of imports run one after another: a second confirm (a double click, another
+    tab, a second preview of the same sheet) plans against the rows the first wrote. SQLite
+    serialises write transactions already (BEGIN IMMEDIATE); PostgreSQL takes a lock held
+    until the transaction ends."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
 
-    The file is planned again first; if any row has an error now, nothing is written and
+
+def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Import a previewed file: every row, in one transaction, or nothing; once.
+
+    The batch is claimed first (its status moves from previewed in the same transaction),
+    so however many confirms of it arrive at once, one imports and the others are refused.
+    The file is then planned again; if any row has an error now, nothing is written and
     the batch is marked refused with the errors.
     """
     require_editor(actor)
     if batch.uploaded_by_id != actor.pk:
         raise PermissionDenied(_("Only the person who uploaded a file can import it."))
+    already = _("This file was already imported or refused; upload it again.")
     if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ValidationError(_("This file was already imported or refused; upload it again."))
+        raise ValidationError(already)
     _columns, _planner, writer = KINDS[batch.kind]
-    plan = _plan(batch, actor)
-    if not plan.errors:
-        try:
-            with transaction.atomic():
-                writer(plan, user=actor)
-        except _RowFailed as exc:
-            plan.error(exc.row, "", exc.message)
-    _store_counts(batch, plan)
-    if plan.errors:
-        batch.status = ImportBatch.Status.REFUSED
-    else:
-        batch.status = ImportBatch.Status.IMPORTED
-        batch.imported_at = timezone.now()
-    batch.save()
+    with transaction.atomic():
+        _one_import_at_a_time()
+        claimed = ImportBatch.objects.filter(
+            pk=batch.pk, status=ImportBatch.Status.PREVIEWED
+        ).update(status=ImportBatch.Status.IMPORTED, imported_at=timezone.now())
+        if not claimed:
+            raise ValidationError(already)
+        plan = _plan(batch, actor)
+        if not plan.errors:
+            try:
+                with transaction.atomic():
+                    writer(plan, user=actor)
+            except _RowFailed as exc:
+                plan.error(exc.row, "", exc.message)
+        _store_counts(batch, plan)
+        if plan.errors:
+            batch.status, batch.imported_at = ImportBatch.Status.REFUSED, None
+        else:
+            batch.status, batch.imported_at = ImportBatch.Status.IMPORTED, timezone.now()
+        batch.save()
     return batch
+
+
+def earlier_import(batch: ImportBatch) -> ImportBatch | None:
+    """The same sheet (same kind and SHA-256), imported before in the same jurisdiction."""
+    return (
+        ImportBatch.objects.filter(
+            kind=batch.kind,
+            sha256=batch.sha256,
+            status=ImportBatch.Status.IMPORTED,
+            region_id=batch.region_id,
+            park_id=batch.park_id,
+        )
+        .exclude(pk=batch.pk)
+        .select_related("uploaded_by")
+        .order_by("-imported_at")
+        .first()
+    )
 
 
 def import_batches_visible_to(user):

@@ -485,6 +485,7 @@ def import_detail(request, pk: int):
         {
             "batch": batch,
             "can_confirm": imports.may_confirm(user=request.user, batch=batch),
+            "earlier": imports.earlier_import(batch),
         },
     )
 

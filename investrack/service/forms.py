@@ -70,3 +70,35 @@ class ApprovalItemForm(forms.ModelForm):
         self.fields["agent"].queryset = Person.objects.filter(is_leader=False)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+
+
+class ProblemFilterForm(forms.Form):
+    """The filters of the problem list, read from the query: an unknown value is an error
+    shown on the page, never a failure."""
+
+    view = forms.ChoiceField(label=_("Show"), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    category = forms.ChoiceField(
+        label=_("Kind of problem"), choices=[("", "—"), *ProblemCategory.choices], required=False
+    )
+
+    def __init__(self, *args, views, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["view"].choices = [(key, label) for key, label in views]
+
+    def chosen(self) -> dict:
+        """The filters that are valid: the view (default open), department and kind."""
+        data = (
+            self.cleaned_data
+            if self.is_valid()
+            else {
+                k: v for k, v in getattr(self, "cleaned_data", {}).items() if k not in self.errors
+            }
+        )
+        return {
+            "view": data.get("view") or "open",
+            "department": data.get("department"),
+            "category": data.get("category") or "",
+        }

@@ -21,6 +21,7 @@ from investrack.projects import selectors as project_selectors
 from investrack.service import notifications, selectors, services
 from investrack.service.forms import (
     ApprovalItemForm,
+    ProblemFilterForm,
     ProblemRaiseForm,
     ProblemReassignForm,
     ProblemStepForm,
@@ -41,13 +42,20 @@ STEPS = {
 @login_required
 @require_safe
 def problem_list(request):
-    view = request.GET.get("view", "open")
-    if view not in selectors.PROBLEM_VIEWS:
-        view = "open"
-    department = request.GET.get("department") or None
-    category = request.GET.get("category", "")
+    views = [
+        ("open", _("Open")),
+        ("overdue", _("Overdue")),
+        ("resolved", _("Awaiting confirmation")),
+        ("closed", _("Confirmed")),
+        ("all", _("All")),
+    ]
+    form = ProblemFilterForm(request.GET, views=views)
+    chosen = form.chosen()
     problems = selectors.problem_list(
-        user=request.user, view=view, department=department, category=category
+        user=request.user,
+        view=chosen["view"],
+        department=chosen["department"].pk if chosen["department"] else None,
+        category=chosen["category"],
     )
     page = Paginator(problems, settings.PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -55,19 +63,14 @@ def problem_list(request):
         "service/problems.html",
         {
             "page": page,
-            "view": view,
-            "views": [
-                ("open", _("Open")),
-                ("overdue", _("Overdue")),
-                ("resolved", _("Awaiting confirmation")),
-                ("closed", _("Confirmed")),
-                ("all", _("All")),
-            ],
+            "form": form,
+            "view": chosen["view"],
+            "views": views,
             "counts": selectors.problem_counts(user=request.user),
             "departments": Department.objects.all(),
-            "department": department,
+            "department": str(chosen["department"].pk) if chosen["department"] else "",
             "categories": ProblemCategory.choices,
-            "category": category,
+            "category": chosen["category"],
         },
     )
 

@@ -1,5 +1,7 @@
 """Template filters: amounts in 万元/亿元, land in 亩, days in stage and overdue."""
 
+import datetime
+
 from django import template
 from django.utils import timezone
 
@@ -50,6 +52,21 @@ def days_overdue(value):
     if not value:
         return None
     return max((timezone.localdate() - value).days, 0)
+
+
+@register.filter
+def minutes(value: datetime.timedelta | None):
+    """A duration in whole minutes."""
+    return int(value.total_seconds() // 60) if value else 0
+
+
+@register.filter
+def get_field(form, name):
+    """A form's bound field by name (for error messages that name the field's label)."""
+    try:
+        return form[name]
+    except KeyError:
+        return None
 
 
 @register.filter

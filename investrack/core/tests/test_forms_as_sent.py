@@ -399,3 +399,21 @@ def test_every_form_has_a_test_that_submits_it_as_sent():
     }
     posting -= {"admin:index"}
     assert sorted(posting - FORMS) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("total_investment", "1" + "0" * 30),
+        ("land_area", "1" + "0" * 30),
+        ("expected_annual_tax", "9" * 40 + "亿"),
+    ],
+)
+def test_absurd_figures_are_refused_with_a_message(client_for, county_staff, field, value):
+    client = client_for(county_staff)
+    form = rendered_form(client.get(reverse("projects:create")))
+    response = form.submit(client, {"name": "巨额项目", "total_investment": "1亿", field: value})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'class="field has-error"' in page and "过大" in page
+    assert not Project.objects.exists()

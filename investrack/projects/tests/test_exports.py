@@ -151,3 +151,43 @@ def test_titles_and_headers_follow_the_language(client, county_staff, projects):
     rows = rows_of(get(client, reverse("projects:work_list_export", args=["to-start", "xlsx"])))
     assert rows[0][0] == "鹿城区 To start list"
     assert "Total investment (10,000 yuan)" in rows[2]
+
+
+HOSTILE = ['=HYPERLINK("http://x.example","点我")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        ("projects:export", ["csv"]),
+        ("projects:work_list_export", ["to-complete", "csv"]),
+        ("projects:progress_export", ["csv"]),
+    ],
+)
+def test_no_csv_export_carries_a_live_formula(client, county_staff, make_project, url):
+    """OWASP CSV injection: text a spreadsheet would run is written as text ('=…)."""
+    from investrack.projects import services as project_services
+
+    for i, text in enumerate(HOSTILE):
+        project = make_project(
+            name=text + str(i),
+            description=text,
+            investor=project_services.investor_for_name(name=text + "有限公司", origin="domestic"),
+            stage=Stage.STARTED,
+            dates={Stage.SIGNED: days_ago(60), Stage.STARTED: days_ago(40)},
+        )
+        project_services.progress_report_submit(
+            actor=county_staff,
+            project=project,
+            period=days_ago(35),
+            investment_completed=Decimal("1000000"),
+            construction_progress=10,
+            note=text,
+        )
+    client.force_login(county_staff)
+    name, args = url
+    text = get(client, reverse(name, args=args)).decode("utf-8-sig")
+    cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
+    live = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+    assert live == []
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
