@@ -58,6 +58,8 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
     )
+    # Raised by "log out everywhere": every session signed with the old value ends.
+    sessions_epoch = models.PositiveIntegerField(_("sessions ended"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -65,6 +67,19 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def get_session_auth_hash(self):
+        """Django checks this on every request: it changes with the password, and with
+        "log out everywhere" (0 keeps the sessions made before the epoch existed)."""
+        if not self.sessions_epoch:
+            return super().get_session_auth_hash()
+        from django.utils.crypto import salted_hmac
+
+        return salted_hmac(
+            "investrack.accounts.User.session",
+            f"{self.password}:{self.sessions_epoch}",
+            algorithm="sha256",
+        ).hexdigest()
 
     def clean(self):
         super().clean()

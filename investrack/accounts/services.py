@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investrack.accounts.models import ApiToken
+from investrack.core import audit
+from investrack.core.models import AuditEntry
 
 MAX_ACTIVE_TOKENS = 10
 KEY_PREFIX = "itk_"
@@ -62,3 +64,14 @@ def user_for_api_key(key: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def sessions_end_all(*, user) -> None:
+    """Every session of ``user`` ends at its next request (the session hash changes)."""
+    from django.db.models import F
+
+    from investrack.accounts.models import User
+
+    User.objects.filter(pk=user.pk).update(sessions_epoch=F("sessions_epoch") + 1)
+    audit.record(actor=user, instance=user, action=AuditEntry.Action.UPDATE,
+                 changes={"sessions": ["", "ended everywhere"]})  # fmt: skip

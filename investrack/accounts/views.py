@@ -1,6 +1,7 @@
 """The user's own page: who they are, their jurisdiction, their API keys."""
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -43,3 +44,13 @@ def token_revoke(request, pk: int):
         raise Http404 from exc
     messages.success(request, _("The key was revoked: it no longer opens the API."))
     return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def log_out_everywhere(request):
+    """End every session of the user, on every computer and phone (this one too)."""
+    services.sessions_end_all(user=request.user)
+    logout(request)
+    messages.success(request, _("You were logged out everywhere. Log in again here."))
+    return redirect("login")

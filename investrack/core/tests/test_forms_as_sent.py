@@ -417,3 +417,74 @@ def test_absurd_figures_are_refused_with_a_message(client_for, county_staff, fie
     page = response.content.decode()
     assert 'class="field has-error"' in page and "过大" in page
     assert not Project.objects.exists()
+
+
+@form_of("password_reset", "password_reset_confirm")
+def test_forgotten_password_by_email(client, county_staff, mailoutbox):
+    import re
+
+    county_staff.email = "lucheng@example.gov.cn"
+    county_staff.save()
+    assert "password-reset" in client.get(reverse("login")).content.decode()
+    form = rendered_form(client.get(reverse("password_reset")))
+    response = form.submit(client, {"email": "lucheng@example.gov.cn"})
+    assert response.status_code == 302
+    assert len(mailoutbox) == 1 and "新密码" in mailoutbox[0].subject
+    link = re.search(r"https?://[^/]+(/accounts/password-reset/\S+/)", mailoutbox[0].body)[1]
+    page = client.get(link, follow=True)
+    set_form = rendered_form(page, action=page.request["PATH_INFO"])
+    weak = set_form.submit(client, {"new_password1": "12345678", "new_password2": "12345678"})
+    assert (
+        weak.status_code == 200 and "密码" in weak.content.decode()
+    )  # Django's validators, in Chinese
+    set_form = rendered_form(weak, action=page.request["PATH_INFO"])
+    done = set_form.submit(
+        client, {"new_password1": "瓯江-new-Secret-2026", "new_password2": "瓯江-new-Secret-2026"}
+    )
+    assert done.status_code == 302
+    login = rendered_form(client.get(reverse("login")))
+    assert (
+        login.submit(
+            client, {"username": "lucheng", "password": "瓯江-new-Secret-2026"}
+        ).status_code
+        == 302
+    )
+
+
+@form_of("accounts:password_change")
+def test_change_password_ends_the_other_sessions(client, county_staff):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(county_staff)
+    client.force_login(county_staff)
+    form = rendered_form(client.get(reverse("accounts:password_change")))
+    response = form.submit(
+        client,
+        {
+            "old_password": county_staff.plain_password,
+            "new_password1": "瓯江-new-Secret-2026",
+            "new_password2": "瓯江-new-Secret-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200  # this session goes on
+    assert other.get(reverse("home")).status_code == 302  # the other one ended
+
+
+@form_of("accounts:log_out_everywhere")
+def test_log_out_everywhere(client, county_staff):
+    from django.test import Client
+
+    phone = Client()
+    phone.force_login(county_staff)
+    client.force_login(county_staff)
+    form = rendered_form(
+        client.get(reverse("accounts:profile")), action=reverse("accounts:log_out_everywhere")
+    )
+    assert form.submit(client).status_code == 302
+    assert phone.get(reverse("home")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+    county_staff.refresh_from_db()
+    client.force_login(county_staff)  # a new log-in works
+    assert client.get(reverse("home")).status_code == 200

@@ -66,6 +66,7 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
         "insights:briefing": ["docx"],
         "insights:chain": [world.chain.pk],
         "accounts:token_revoke": [s.token.pk],
+        "password_reset_confirm": ["MQ", "set-password"],
     }
     return table.get(name, [])
 
@@ -73,6 +74,13 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
 #           city_admin county park department leader viewer anonymous
 OUTCOMES = {
     "accounts:profile": ("200 200 200 200 200 200 302", "200 200 200 200 200 200 302"),
+    "accounts:log_out_everywhere": ("405 405 405 405 405 405 302", "302 302 302 302 302 302 302"),
+    "accounts:password_change": ("200 200 200 200 200 200 302", "200 200 200 200 200 200 302"),
+    "accounts:password_done": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
+    "password_reset": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+    "password_reset_done": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "password_reset_confirm": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+    "password_reset_complete": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
     "accounts:token_revoke": ("405 405 405 405 405 405 302", "404 302 404 404 404 404 302"),
     "admin:index": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
     "home": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
@@ -144,5 +152,8 @@ COUNTY_RECORDS = {
         "service:inbox_read_all",
         "service:leader",
         "accounts:profile",
+        "accounts:log_out_everywhere",
+        "accounts:password_change",
+        "accounts:password_done",
     }
 }
