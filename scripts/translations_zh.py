@@ -379,6 +379,8 @@ ZH = {
     "“%(text)s” is not a currency we know: write 美元, 港元, 欧元, 日元 or 元.": "“%(text)s”不是可识别的币种：请写美元、港元、欧元、日元或元。",
     "no project newly introduced": "无新引进项目",
     "Log-in locked": "登录已锁定",
+    "The sheet has %(rows)s rows; at most %(max)s data rows are read at once. Split it into several files.": "表格共%(rows)s行，一次最多读取%(max)s行数据，请拆分为多个文件。",
+    "The sheet has %(columns)s columns; at most %(max)s are read.": "表格共%(columns)s列，最多读取%(max)s列。",
     "Set a new password for investrack": "设置招商项目通的新密码",
     "Hello %(name)s,": "%(name)s，您好：",
     "Someone (we hope you) asked to set a new password for your investrack account. Open this link to choose one; it works once, for three days:": "有人（希望是您本人）申请为您的招商项目通账户设置新密码。请打开以下链接设置新密码，链接仅可使用一次，三天内有效：",

@@ -117,6 +117,13 @@ _SLASH_UNIT = re.compile(r"^(?P<base>.+?)[/／](?P<unit>[^/／]+)$")
 _TOTAL_ROW = re.compile(r"^(合计|总计|小计|共计|累计|total|subtotal|grandtotal)", re.I)
 _TOTAL_START = set("合总小共累tTsSgG")
 _NOTE_START = set("注说备填nN")
+# A section heading inside the data ("二、新开工项目", "（三）续建项目（12个）", "第一部分"):
+# alone on its row, it groups the rows below and is no project.
+_SECTION_ROW = re.compile(
+    r"^([一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十0-9]+[)）]|第[一二三四五六七八九十]+[部类批])"
+)
+# "单位：亿元" above the header: the unit of the amount columns whose header names none.
+_UNIT_NOTE = re.compile(r"单位[:：]\s*(?P<unit>\S+?)[)）]?$")
 _NOTE_ROW = re.compile(r"^(注|说明|备注|填表说明|note|notes)[:：0-9一二三.、]", re.I)
 
 
@@ -152,6 +159,38 @@ def _cell_text(value) -> str:
 # --- reading ----------------------------------------------------------------------------
 
 
+def _limits() -> tuple[int, int]:
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
+
+
+def _check_size(rows: int, columns: int) -> None:
+    """A sheet larger than the limits is refused before any row is read into memory."""
+    max_rows, max_columns = _limits()
+    if rows > max_rows + HEADER_SEARCH_ROWS:
+        raise SheetError(
+            _(
+                "The sheet has %(rows)s rows; at most %(max)s data rows are read at once. Split it into several files."
+            )
+            % {"rows": f"{rows:,}", "max": f"{max_rows:,}"}
+        )
+    if columns > max_columns:
+        raise SheetError(
+            _("The sheet has %(columns)s columns; at most %(max)s are read.")
+            % {"columns": columns, "max": max_columns}
+        )
+
+
+def _csv_rows(text: str) -> Iterator[list]:
+    """CSV rows one at a time, refusing a row wider than the limit."""
+    _max_rows, max_columns = _limits()
+    for row in csv.reader(io.StringIO(text)):
+        if len(row) > max_columns:
+            _check_size(0, len(row))
+        yield row
+
+
 def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
     """The rows of the first sheet and the Excel number of the first row returned."""
     name = (filename or "").lower()
@@ -171,7 +210,9 @@ def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
                 continue
         else:  # pragma: no cover - gb18030 decodes any byte string
             raise SheetError(_("The CSV file is neither UTF-8 nor GB18030 text."))
-        return iter(csv.reader(io.StringIO(text))), 1
+        del data
+        _check_size(text.count("\n"), 0)
+        return _csv_rows(text), 1
     try:
         workbook = CalamineWorkbook.from_filelike(file)
         sheet = workbook.get_sheet_by_index(0)
@@ -180,6 +221,7 @@ def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
             _("“%(name)s” cannot be read as a spreadsheet: %(error)s")
             % {"name": filename, "error": exc}
         ) from exc
+    _check_size(sheet.height, sheet.width)
     start = (sheet.start or (0, 0))[0] if sheet.height else 0
     return sheet.iter_rows(), start + 1
 
@@ -261,12 +303,15 @@ class Sheet:
         used = {index for index, _label in found.values()}
         self.ignored = [label for i, label in enumerate(labels) if label and i not in used]
         self.units: dict[str, Unit] = {}
+        noted = self._unit_note()
         for column in self.columns:
             if column.key not in found or column.kind not in ("amount", "area"):
                 continue
             _base, unit = split_unit(self.headers[column.key])
             table = _AMOUNT_UNITS if column.kind == "amount" else _AREA_UNITS
-            if not unit:
+            if not unit and column.kind == "amount" and noted:
+                self.units[column.key] = noted
+            elif not unit:
                 self.units[column.key] = Unit(WAN) if column.kind == "amount" else Unit()
             elif unit in table:
                 self.units[column.key] = table[unit]
@@ -281,6 +326,15 @@ class Sheet:
                         else "亩、平方米、公顷",
                     }
                 )
+
+    def _unit_note(self) -> Unit | None:
+        """The unit a note above the header gives ("单位：亿元", "金额单位：万元")."""
+        for row in self._head[: self._data_start]:  # the title, notes and header rows
+            for value in row:
+                match = _UNIT_NOTE.search(normalise(_cell_text(value)))
+                if match and match["unit"] in _AMOUNT_UNITS:
+                    return _AMOUNT_UNITS[match["unit"]]
+        return None
 
     def header_of(self, key: str) -> str:
         """The header the user wrote for a column, or the template's if the column is absent."""
@@ -302,6 +356,8 @@ class Sheet:
                 if len(texts) == 3:
                     break
             if not texts:
+                continue
+            if len(texts) == 1 and _SECTION_ROW.match(texts[0]):
                 continue
             if (texts[0][:1] in _NOTE_START and _NOTE_ROW.match(normalise(texts[0]))) or any(
                 t[:1] in _TOTAL_START and _TOTAL_ROW.match(normalise(t)) for t in texts

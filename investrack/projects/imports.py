@@ -61,7 +61,7 @@ PROJECT_COLUMNS = [
     Column("region", gettext_lazy("Region"), ("所属区域", "县（市、区）", "县(市、区)", "县市区", "所在县区", "区域", "属地", "region", "county")),
     Column("park", gettext_lazy("Park"), ("所属园区", "园区", "所在园区", "平台", "park")),
     Column("total_investment", gettext_lazy("Total investment"), ("总投资", "投资额", "计划总投资", "总投资额", "项目总投资", "协议投资额", "total investment", "investment"), kind="amount", required=True),
-    Column("foreign_investment", gettext_lazy("Foreign investment"), ("外资", "利用外资", "合同外资", "外资金额", "foreign investment"), kind="amount"),
+    Column("foreign_investment", gettext_lazy("Foreign investment"), ("外资", "利用外资", "合同外资", "外资金额", "其中:外资", "其中外资", "其中:利用外资", "foreign investment"), kind="amount"),
     Column("foreign_currency", gettext_lazy("Currency of the foreign investment"), ("外资币种", "币种", "外资币别", "currency"), kind="currency"),
     Column("land_area", gettext_lazy("Land area"), ("用地面积", "用地", "占地面积", "供地面积", "land area", "land"), kind="area"),
     Column("expected_annual_output", gettext_lazy("Expected annual output"), ("预计年产值", "达产产值", "达产后年产值", "expected annual output"), kind="amount"),
@@ -172,9 +172,16 @@ class _Lookups:
     def __init__(self, user):
         self.user = user
         self.regions = {}
+        short: dict[str, list] = {}
         for region in regions_for(user):
             self.regions[region.code] = region
             self.regions[region.name] = region
+            # Counties write each other short: 鹿城 for 鹿城区, 瑞安 for 瑞安市.
+            if len(region.name) > 2 and region.name[-1] in "区县市旗":
+                short.setdefault(region.name[:-1], []).append(region)
+        for name, regions in short.items():
+            if len(regions) == 1:
+                self.regions.setdefault(name, regions[0])
         self.all_regions = dict(
             Region.objects.filter(level=Region.Level.COUNTY).values_list("name", "code")
         )
@@ -847,7 +854,12 @@ def _plan(batch: ImportBatch, user) -> Plan:
             plan = Plan()
             plan.error(0, "", exc)
             return plan
-        plan = planner(sheet, user=user)
+        try:
+            plan = planner(sheet, user=user)
+        except SheetError as exc:  # a limit met while reading the rows
+            plan = Plan()
+            plan.error(0, "", exc)
+            return plan
         plan.ignored_columns = sheet.ignored
         return plan
 

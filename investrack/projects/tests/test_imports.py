@@ -286,3 +286,55 @@ def test_new_projects_without_a_code_are_numbered_on_from_the_last(
     assert codes == {
         name: f"330302-{year}-{n:07d}" for name, n in (("甲项目", 8), ("乙项目", 9), ("丙项目", 10))
     }
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_sheet_over_the_limits_is_refused_with_the_limit(county_staff, settings, make_xlsx, kind):
+    settings.IMPORT_MAX_ROWS = 50
+    rows = [["项目名称", "总投资（万元）"]] + [[f"项目{i}", 100] for i in range(80)]
+    if kind == "csv":
+        data = "\n".join(",".join(map(str, r)) for r in rows).encode()
+    else:
+        data = make_xlsx(rows)
+    batch = imports.import_preview(
+        actor=county_staff, kind="projects", upload=upload(f"大表.{kind}", data)
+    )
+    assert batch.error_count == 1 and batch.created == 0
+    assert "50" in batch.errors[0]["message"]
+    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 1000, 10
+    wide = [["项目名称", "总投资（万元）", *[f"备注{i}" for i in range(20)]], ["项目", 100]]
+    data = (
+        "\n".join(",".join(map(str, r)) for r in wide).encode()
+        if kind == "csv"
+        else make_xlsx(wide)
+    )
+    batch = imports.import_preview(
+        actor=county_staff, kind="projects", upload=upload(f"宽表.{kind}", data)
+    )
+    assert batch.error_count == 1 and "10" in batch.errors[0]["message"]
+
+
+def test_a_county_style_sheet_is_read_as_written(city_admin, make_xlsx):
+    """Section headings inside the data, a short county name, 单位：亿元 above the header
+    (for the columns without a unit) and a 其中：外资（万美元） sub-column."""
+    rows = [
+        ["2026年重大项目清单"],
+        [None, None, None, "单位：亿元"],
+        ["序号", "项目名称", "县（市、区）", "总投资", "其中：外资（万美元）", "用地（亩）"],
+        ["一、新签约项目"],
+        [1, "瓯江新材料项目", "鹿城", 12.5, 3000, 120],
+        ["（二）续建项目（1个）"],
+        [2, "瑞安汽配产业园", "瑞安", 3, None, 80],
+    ]
+    batch = imports.import_preview(
+        actor=city_admin, kind="projects", upload=upload("县区报表.xlsx", make_xlsx(rows))
+    )
+    assert batch.error_count == 0, batch.errors
+    assert (batch.rows, batch.created) == (2, 2)
+    imports.import_confirm(actor=city_admin, batch=batch)
+    first = Project.objects.get(name="瓯江新材料项目")
+    assert first.region.name == "鹿城区" and first.total_investment == Decimal("1250000000")
+    assert (first.foreign_investment, first.foreign_currency) == (Decimal("30000000"), "USD")
+    assert first.land_area == Decimal("120")
+    assert Project.objects.get(name="瑞安汽配产业园").region.name == "瑞安市"
+    assert not Project.objects.filter(name__contains="项目（1个）").exists()
