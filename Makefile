@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint bench install messages clean system-deps tools
+.PHONY: run serve test lint bench install messages clean system-deps tools
 
 install: tools $(VENV)/.installed node_modules/.installed
 
@@ -32,6 +32,18 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo --if-empty
 	@echo "investrack: http://127.0.0.1:8000"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# The production server (gunicorn, workers sized to the cores, static files by WhiteNoise)
+# on the embedded database, over plain http on 127.0.0.1:8000: how it runs behind nginx.
+SERVE_ENV := SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+  ALLOWED_HOSTS=127.0.0.1,localhost SECRET_KEY="$$(cat .secret-key)"
+serve: install
+	@test -s .secret-key || $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret-key
+	$(SERVE_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(SERVE_ENV) $(BIN)/python manage.py seed_demo --if-empty
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	@echo "investrack (gunicorn): http://127.0.0.1:8000"
+	$(SERVE_ENV) $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
 lint: install
 	$(BIN)/ruff format --check .

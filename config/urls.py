@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.api import api
+from investrack.core.health import healthz
 from investrack.projects import views as project_views
 
 urlpatterns = [
     path("", project_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
     path("projects/", include("investrack.projects.urls")),
     path("", include("investrack.service.urls")),
     path("insights/", include("investrack.insights.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from investrack.core.models import OfficialDay
+from investrack.core.models import JobRun, OfficialDay
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -23,3 +23,9 @@ class OfficialDayAdmin(admin.ModelAdmin):
     list_display = ["date", "is_workday", "name"]
     list_filter = ["is_workday"]
     date_hierarchy = "date"
+
+
+@admin.register(JobRun)
+class JobRunAdmin(ReadOnlyAdmin):
+    list_display = ["name", "started_at", "finished_at", "ok"]
+    list_filter = ["name", "ok"]

@@ -84,3 +84,23 @@ class OfficialDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class JobRun(models.Model):
+    """One run of a scheduled or background job (the daily job, a backup): when it started
+    and ended and what it did. /healthz reads the last daily run from here."""
+
+    name = models.CharField(_("job"), max_length=32, db_index=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ok = models.BooleanField(_("succeeded"), default=False)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["name", "-started_at"], name="job_run_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.started_at:%Y-%m-%d %H:%M}"

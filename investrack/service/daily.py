@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from investrack.core.jobs import recorded
 from investrack.core.units import format_date
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.insights.services import race_snapshot_take, race_snapshots_due
@@ -75,7 +76,13 @@ def problems_follow_up(*, as_of: datetime.date) -> dict:
 
 
 def daily_run(*, as_of: datetime.date | None = None) -> dict:
-    as_of = as_of or timezone.localdate()
+    """The whole daily job; each run is recorded (core.JobRun), failed or not."""
+    with recorded("daily") as run:
+        run.result = _daily(as_of=as_of or timezone.localdate())
+    return run.result
+
+
+def _daily(*, as_of: datetime.date) -> dict:
     result = {"date": as_of.isoformat()}
     result.update(services.lights_record(as_of=as_of))
     result.update(problems_follow_up(as_of=as_of))
