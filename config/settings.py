@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",
     "axes",  # log-in throttling: lock-outs per account and per address
+    "django_tasks",  # background tasks (the backport of Django 6's tasks framework)
+    "django_tasks_db",  # …kept in the database, run by `manage.py db_worker`
     "investrack.core",
     "investrack.accounts",
     "investrack.regions",
@@ -259,6 +261,18 @@ LOGGING = {
 # The largest sheet an import reads (data rows, columns): a larger one is refused at once.
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "200"))
+
+# Long work (imports) runs as tasks: at once in the request by default (development,
+# tests); in a worker with TASKS_BACKEND=django_tasks_db.DatabaseBackend (production).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# A running import whose progress has not moved for this long died with its worker.
+IMPORT_STALL_SECONDS = int(os.environ.get("IMPORT_STALL_SECONDS", "600"))
 
 # How many projects one page of a list shows.
 PAGE_SIZE = 50

@@ -165,8 +165,9 @@ def _limits() -> tuple[int, int]:
     return settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS
 
 
-def _check_size(rows: int, columns: int) -> None:
-    """A sheet larger than the limits is refused before any row is read into memory."""
+def _check_size(rows: int, columns: int) -> int:
+    """A sheet larger than the limits is refused before any row is read into memory;
+    returns the rows, for the progress shown while it is read."""
     max_rows, max_columns = _limits()
     if rows > max_rows + HEADER_SEARCH_ROWS:
         raise SheetError(
@@ -180,6 +181,7 @@ def _check_size(rows: int, columns: int) -> None:
             _("The sheet has %(columns)s columns; at most %(max)s are read.")
             % {"columns": columns, "max": max_columns}
         )
+    return rows
 
 
 def _csv_rows(text: str) -> Iterator[list]:
@@ -191,8 +193,9 @@ def _csv_rows(text: str) -> Iterator[list]:
         yield row
 
 
-def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
-    """The rows of the first sheet and the Excel number of the first row returned."""
+def _raw_rows(file, filename: str) -> tuple[Iterator[list], int, int]:
+    """The rows of the first sheet, the Excel number of the first row returned and how
+    many rows the sheet has."""
     name = (filename or "").lower()
     if not name.endswith(SPREADSHEET_SUFFIXES):
         raise SheetError(
@@ -211,8 +214,8 @@ def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
         else:  # pragma: no cover - gb18030 decodes any byte string
             raise SheetError(_("The CSV file is neither UTF-8 nor GB18030 text."))
         del data
-        _check_size(text.count("\n"), 0)
-        return _csv_rows(text), 1
+        size = _check_size(text.count("\n"), 0)
+        return _csv_rows(text), 1, size
     try:
         workbook = CalamineWorkbook.from_filelike(file)
         sheet = workbook.get_sheet_by_index(0)
@@ -221,9 +224,9 @@ def _raw_rows(file, filename: str) -> tuple[Iterator[list], int]:
             _("“%(name)s” cannot be read as a spreadsheet: %(error)s")
             % {"name": filename, "error": exc}
         ) from exc
-    _check_size(sheet.height, sheet.width)
+    size = _check_size(sheet.height, sheet.width)
     start = (sheet.start or (0, 0))[0] if sheet.height else 0
-    return sheet.iter_rows(), start + 1
+    return sheet.iter_rows(), start + 1, size
 
 
 class Sheet:
@@ -236,7 +239,8 @@ class Sheet:
     def __init__(self, file, filename: str, columns: Iterable[Column]):
         self.columns = list(columns)
         self.filename = filename
-        rows, first_number = _raw_rows(file, filename)
+        rows, first_number, self.size_hint = _raw_rows(file, filename)
+        self.on_row = None  # called for each row read (the progress of a long import)
         self._rows = rows
         head = []
         for row in rows:
@@ -345,8 +349,11 @@ class Sheet:
     def __iter__(self) -> Iterator[SheetRow]:
         number = self._first_number + self._data_start - 1
         positions = list(self.positions.items())
+        on_row = self.on_row
         for raw in itertools.chain(self._head[self._data_start :], self._rows):
             number += 1
+            if on_row is not None:
+                on_row()
             # The first few filled cells tell a blank row, a note or a total from data.
             texts = []
             for value in raw:

@@ -15,12 +15,15 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from investrack.core import progress
 from investrack.core.excel import Column, Sheet, SheetError, restored
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import parks_for, regions_for, require_editor, scope
@@ -654,16 +657,19 @@ def _before_value(project: Project, key: str):
     return getattr(project, key)
 
 
-def _write_projects(plan: Plan, *, user) -> None:
+def _write_projects(plan: Plan, *, user, progress=None) -> None:
     try:
         services.project_create_many(
             actor=user,
             rows=[values for _number, values in plan.creates],
             action=AuditEntry.Action.IMPORT,
+            progress=progress,
         )
     except (ValidationError, PermissionDenied) as exc:
         raise _RowFailed(0, _message(exc)) from exc
     for number, project, changed, advance in plan.updates:
+        if progress is not None:
+            progress(1)
         try:
             data = dict(changed)
             if "investor" in data:
@@ -814,7 +820,7 @@ def plan_progress(sheet: Sheet, *, user) -> Plan:
     return plan
 
 
-def _write_progress(plan: Plan, *, user) -> None:
+def _write_progress(plan: Plan, *, user, progress=None) -> None:
     for number, project, values in plan.creates:
         try:
             services.progress_report_submit(
@@ -845,7 +851,7 @@ class _RowFailed(Exception):
 # --- the two steps ------------------------------------------------------------------------
 
 
-def _plan(batch: ImportBatch, user) -> Plan:
+def _plan(batch: ImportBatch, user, *, step: str = "") -> Plan:
     columns, planner, _writer = KINDS[batch.kind]
     with batch.file.open("rb") as handle:
         try:
@@ -854,6 +860,10 @@ def _plan(batch: ImportBatch, user) -> Plan:
             plan = Plan()
             plan.error(0, "", exc)
             return plan
+        if step:
+            sheet.on_row = progress.Counter(
+                progress_key(batch), total=sheet.size_hint, step=step
+            ).add
         try:
             plan = planner(sheet, user=user)
         except SheetError as exc:  # a limit met while reading the rows
@@ -875,8 +885,13 @@ def _store_counts(batch: ImportBatch, plan: Plan) -> None:
     batch.ignored_columns = plan.ignored_columns
 
 
+def progress_key(batch: ImportBatch) -> str:
+    return f"import-{batch.pk}"
+
+
 def import_preview(*, actor, kind: str, upload) -> ImportBatch:
-    """Store the uploaded file and work out what importing it would do. Writes no project."""
+    """Store the uploaded file and work out what importing it would do (in the background
+    where tasks run in a worker). Writes no project."""
     require_editor(actor)
     if upload.size > MAX_FILE_SIZE:
         raise ValidationError(
@@ -894,12 +909,40 @@ def import_preview(*, actor, kind: str, upload) -> ImportBatch:
         uploaded_at=timezone.now(),
         region=actor.region,
         park=actor.park,
+        status=ImportBatch.Status.PLANNING,
     )
     batch.file.save(upload.name[-120:], upload, save=False)
-    plan = _plan(batch, actor)
-    _store_counts(batch, plan)
     batch.save()
+    progress.report(progress_key(batch), done=0, total=None, step="queued")
+    from investrack.projects.tasks import import_preview_task
+
+    import_preview_task.enqueue(batch.pk)
+    batch.refresh_from_db()
     return batch
+
+
+def preview_run(batch_id: int) -> None:
+    """The preview itself: plan the stored file, keep the counts and errors."""
+    batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
+    if batch.status != ImportBatch.Status.PLANNING:
+        return  # done already (a task delivered twice)
+    try:
+        plan = _plan(batch, batch.uploaded_by, step="reading")
+    except Exception:
+        plan = Plan()
+        plan.error(
+            0, "", _("The file could not be read; nothing was imported. Tell the administrator.")
+        )
+        _store_counts(batch, plan)
+        batch.status = ImportBatch.Status.REFUSED
+        batch.save()
+        progress.clear(progress_key(batch))
+        raise
+    _store_counts(batch, plan)
+    batch.status = ImportBatch.Status.PREVIEWED
+    batch.save()
+    progress.clear(progress_key(batch))
+    _tell(batch, _("The preview of “%(name)s” is ready."))
 
 
 def may_confirm(*, user, batch: ImportBatch) -> bool:
@@ -926,39 +969,121 @@ def _one_import_at_a_time() -> None:
 def import_confirm(*, actor, batch: ImportBatch) -> ImportBatch:
     """Import a previewed file: every row, in one transaction, or nothing; once.
 
-    The batch is claimed first (its status moves from previewed in the same transaction),
-    so however many confirms of it arrive at once, one imports and the others are refused.
-    The file is then planned again; if any row has an error now, nothing is written and
-    the batch is marked refused with the errors.
+    The batch is claimed first (previewed → being imported, one conditional update), so
+    however many confirms of it arrive at once, one goes on and the others are refused.
+    The import runs as a task (in a worker, or at once where tasks run in the request).
     """
     require_editor(actor)
     if batch.uploaded_by_id != actor.pk:
         raise PermissionDenied(_("Only the person who uploaded a file can import it."))
-    already = _("This file was already imported or refused; upload it again.")
-    if batch.status != ImportBatch.Status.PREVIEWED:
-        raise ValidationError(already)
-    _columns, _planner, writer = KINDS[batch.kind]
-    with transaction.atomic():
-        _one_import_at_a_time()
-        claimed = ImportBatch.objects.filter(
-            pk=batch.pk, status=ImportBatch.Status.PREVIEWED
-        ).update(status=ImportBatch.Status.IMPORTED, imported_at=timezone.now())
-        if not claimed:
-            raise ValidationError(already)
-        plan = _plan(batch, actor)
-        if not plan.errors:
-            try:
-                with transaction.atomic():
-                    writer(plan, user=actor)
-            except _RowFailed as exc:
-                plan.error(exc.row, "", exc.message)
-        _store_counts(batch, plan)
-        if plan.errors:
-            batch.status, batch.imported_at = ImportBatch.Status.REFUSED, None
-        else:
-            batch.status, batch.imported_at = ImportBatch.Status.IMPORTED, timezone.now()
-        batch.save()
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.PREVIEWED).update(
+        status=ImportBatch.Status.IMPORTING
+    )
+    if not claimed:
+        raise ValidationError(
+            _("This file is being imported, or was already imported or refused; upload it again.")
+        )
+    progress.report(progress_key(batch), done=0, total=None, step="queued")
+    from investrack.projects.tasks import import_confirm_task
+
+    import_confirm_task.enqueue(batch.pk)
+    batch.refresh_from_db()
     return batch
+
+
+def confirm_run(batch_id: int) -> None:
+    """The import itself. The file is planned again (the database may have moved on since
+    the preview); if any row has an error now, nothing is written and the batch is marked
+    refused with the errors. A worker that dies midway leaves the transaction unwritten."""
+    batch = ImportBatch.objects.select_related("uploaded_by").get(pk=batch_id)
+    actor = batch.uploaded_by
+    _columns, _planner, writer = KINDS[batch.kind]
+    try:
+        with transaction.atomic():
+            _one_import_at_a_time()
+            batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+            if batch.status != ImportBatch.Status.IMPORTING:
+                return  # done already (a task delivered twice)
+            plan = _plan(batch, actor, step="checking")
+            if not plan.errors:
+                counter = progress.Counter(
+                    progress_key(batch),
+                    total=len(plan.creates) + len(plan.updates),
+                    step="writing",
+                    every=500,
+                )
+                try:
+                    with transaction.atomic():
+                        writer(plan, user=actor, progress=counter.add)
+                except _RowFailed as exc:
+                    plan.error(exc.row, "", exc.message)
+            _store_counts(batch, plan)
+            if plan.errors:
+                batch.status, batch.imported_at = ImportBatch.Status.REFUSED, None
+            else:
+                batch.status, batch.imported_at = ImportBatch.Status.IMPORTED, timezone.now()
+            batch.save()
+    except Exception:
+        # Nothing was written; the batch says so instead of staying "being imported".
+        ImportBatch.objects.filter(pk=batch_id, status=ImportBatch.Status.IMPORTING).update(
+            status=ImportBatch.Status.PREVIEWED
+        )
+        raise
+    finally:
+        progress.clear(progress_key(batch))
+    if batch.status == ImportBatch.Status.IMPORTED:
+        _tell(batch, _("“%(name)s” was imported."))
+    else:
+        _tell(batch, _("“%(name)s” was not imported: the file has errors now."))
+
+
+def _tell(batch: ImportBatch, title: str) -> None:
+    """The uploader hears in the inbox when a job that ran in a worker ends."""
+    from investrack.projects.tasks import runs_in_background
+    from investrack.service.notifications import notify
+
+    if runs_in_background():
+        notify(
+            users=[batch.uploaded_by],
+            kind="import_done",
+            key=f"import-{batch.pk}-{batch.status}",
+            title=title % {"name": batch.original_name},
+            url=reverse("projects:import_detail", args=[batch.pk]),
+        )
+
+
+def recover_interrupted(*, stall_seconds: int | None = None) -> int:
+    """Batches whose worker died (no progress for IMPORT_STALL_SECONDS): an import goes back
+    to previewed (its transaction wrote nothing; it can be confirmed again), a preview is
+    refused (upload again). Called by the import pages and the daily job."""
+    stall_seconds = stall_seconds or settings.IMPORT_STALL_SECONDS
+    recovered = 0
+    busy = ImportBatch.objects.filter(
+        status__in=[ImportBatch.Status.PLANNING, ImportBatch.Status.IMPORTING]
+    )
+    for batch in busy:
+        if not progress.stalled(progress.read(progress_key(batch)), seconds=stall_seconds):
+            continue
+        if batch.status == ImportBatch.Status.IMPORTING:
+            recovered += ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.IMPORTING
+            ).update(status=ImportBatch.Status.PREVIEWED)
+        else:
+            recovered += ImportBatch.objects.filter(
+                pk=batch.pk, status=ImportBatch.Status.PLANNING
+            ).update(
+                status=ImportBatch.Status.REFUSED,
+                error_count=1,
+                errors=[
+                    {
+                        "row": 0,
+                        "column": "",
+                        "message": str(_("Reading the file was interrupted: upload it again.")),
+                    }
+                ],
+            )
+        progress.clear(progress_key(batch))
+    return recovered
 
 
 def earlier_import(batch: ImportBatch) -> ImportBatch | None:

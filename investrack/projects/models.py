@@ -493,7 +493,9 @@ class ImportBatch(models.Model):
         PROGRESS = "progress", _("Monthly progress")
 
     class Status(models.TextChoices):
+        PLANNING = "planning", _("Being read")
         PREVIEWED = "previewed", _("Previewed, not imported")
+        IMPORTING = "importing", _("Being imported")
         IMPORTED = "imported", _("Imported")
         REFUSED = "refused", _("Refused: nothing was written")
 

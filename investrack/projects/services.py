@@ -303,7 +303,12 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
 
 @transaction.atomic
 def project_create_many(
-    *, actor, rows: list[dict], action: str = AuditEntry.Action.CREATE, chunk: int = 2000
+    *,
+    actor,
+    rows: list[dict],
+    action: str = AuditEntry.Action.CREATE,
+    chunk: int = 2000,
+    progress=None,
 ) -> int:
     """Create many projects at once (an import), with the rules of :func:`project_create`.
 
@@ -341,6 +346,8 @@ def project_create_many(
             moment,
             action,
         )
+        if progress is not None:  # called with the rows written, chunk by chunk
+            progress(min(chunk, len(rows) - start))
     return created
 
 

@@ -36,5 +36,6 @@ urlpatterns = [
     path("imports/template/<slug:kind>.xlsx", views.import_template, name="import_template"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:pk>/file/", views.import_file, name="import_file"),
 ]

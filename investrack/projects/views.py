@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from investrack.core import progress
 from investrack.core.forms import add_service_error
 from investrack.core.permissions import get_for_user_or_404, require_editor
 from investrack.projects import exports, imports, selectors, services
@@ -478,6 +479,7 @@ def _batch(request, pk: int) -> ImportBatch:
 @login_required
 @require_safe
 def import_detail(request, pk: int):
+    imports.recover_interrupted()
     batch = _batch(request, pk)
     return render(
         request,
@@ -486,8 +488,30 @@ def import_detail(request, pk: int):
             "batch": batch,
             "can_confirm": imports.may_confirm(user=request.user, batch=batch),
             "earlier": imports.earlier_import(batch),
+            "running": _running(batch),
         },
     )
+
+
+def _running(batch) -> dict | None:
+    """The progress of a batch being read or imported in the background, for its page."""
+    if batch.status not in (ImportBatch.Status.PLANNING, ImportBatch.Status.IMPORTING):
+        return None
+    state = progress.read(imports.progress_key(batch)) or {}
+    return {**state, "percent": progress.percent(state)}
+
+
+@login_required
+@require_safe
+def import_progress(request, pk: int):
+    """Polled by the batch page while it runs; when it has ended, the page reloads."""
+    batch = _batch(request, pk)
+    running = _running(batch)
+    if running is None:
+        response = HttpResponse("")
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "projects/_import_progress.html", {"batch": batch, "running": running})
 
 
 @login_required
@@ -499,7 +523,9 @@ def import_confirm(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        if batch.status == ImportBatch.Status.IMPORTED:
+        if batch.status == ImportBatch.Status.IMPORTING:
+            messages.info(request, _("The import runs in the background; this page follows it."))
+        elif batch.status == ImportBatch.Status.IMPORTED:
             messages.success(
                 request,
                 _("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")

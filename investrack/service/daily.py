@@ -87,6 +87,10 @@ def _daily(*, as_of: datetime.date) -> dict:
     result.update(services.lights_record(as_of=as_of))
     result.update(problems_follow_up(as_of=as_of))
     result["emailed"] = send_pending_emails()
+    # Imports whose worker died: back to previewed (nothing was written) or refused.
+    from investrack.projects.imports import recover_interrupted
+
+    result["imports_recovered"] = recover_interrupted()
     # The day's writes each added their rows to the stage totals: one row per key again.
     result["stage_totals"] = stage_totals_fold()[1]
     # On the first run of a month: keep last month's horse-race standings.

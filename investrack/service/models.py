@@ -534,6 +534,7 @@ class Notification(models.Model):
         RESOLVED = "resolved", _("Problem resolved")
         REOPENED = "reopened", _("Problem reopened")
         TURNED_RED = "turned_red", _("Project turned red")
+        IMPORT_DONE = "import_done", _("Import finished")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
