@@ -84,6 +84,26 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# Single sign-on by OpenID Connect: off unless OIDC_ENABLED; only accounts an administrator
+# created log in (matched on OIDC_USERNAME_CLAIM); the role and jurisdiction may follow
+# claims of the provider. See accounts/oidc.py and the README.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_RP_CLIENT_ID = os.environ.get("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = os.environ.get("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("OIDC_RP_SCOPES", "openid profile")
+OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_ROLE_CLAIM = os.environ.get("OIDC_ROLE_CLAIM", "")
+OIDC_REGION_CLAIM = os.environ.get("OIDC_REGION_CLAIM", "")
+OIDC_CREATE_USER = False
+LOGIN_URL_PATH = "/accounts/login/"
+if OIDC_ENABLED:
+    AUTHENTICATION_BACKENDS.append("investrack.accounts.oidc.OfficialsBackend")
+
 # Brute force: after AXES_FAILURE_LIMIT wrong passwords an account, and separately an
 # address, is locked for LOGIN_LOCKOUT_MINUTES; an administrator unlocks it in the back
 # office (访问尝试) or with `manage.py axes_reset_username NAME`.

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from config.api import api
+from investrack.accounts import oidc
 from investrack.core.health import healthz
 from investrack.projects import views as project_views
 
@@ -16,6 +17,9 @@ urlpatterns = [
     path("accounts/profile/", include("investrack.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect), 404 unless OIDC_ENABLED.
+    path("oidc/authenticate/", oidc.oidc_authenticate, name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.oidc_callback, name="oidc_authentication_callback"),
     # Forgotten password: a link by e-mail to the address on the account.
     path("accounts/password-reset/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -49,5 +49,11 @@ def main_menu(user) -> list[Item]:
 
 
 def menu(request) -> dict:
-    """Context processor: the menu of the user making the request."""
-    return {"main_menu": main_menu(getattr(request, "user", None))}
+    """Context processor: the menu of the user making the request (and whether single
+    sign-on is offered on the log-in page)."""
+    from django.conf import settings
+
+    return {
+        "main_menu": main_menu(getattr(request, "user", None)),
+        "oidc_enabled": settings.OIDC_ENABLED,
+    }
