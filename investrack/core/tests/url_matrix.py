@@ -50,7 +50,6 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
         "projects:export": ["xlsx"],
         "projects:work_list_export": ["to-start", "csv"],
         "projects:progress_export": ["xlsx"],
-        "projects:import_progress": ("200 200 404 200 200 200 302", "405 405 405 405 405 405 302"),
         "projects:import_template": ["projects"],
         "projects:import_detail": [s.batch.pk],
         "projects:import_confirm": [s.batch.pk],
