@@ -49,7 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "config.apps.StaticFiles",  # django.contrib.staticfiles, collecting only what is used
+    "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
     "ninja",
@@ -205,6 +205,10 @@ STATICFILES_DIRS = [
     BASE_DIR / "investrack" / "static",
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+]
+STATICFILES_FINDERS = [
+    "config.finders.UsedFilesFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -26,6 +26,36 @@ def _media(settings, tmp_path):
     settings.CSRF_COOKIE_SECURE = False
 
 
+def load_reference_data_if_flushed():
+    """Regions, industries, the default warning rules and checklist, as the data migrations
+    load them. A transactional test ends by emptying the tables; Django's serialized
+    rollback does not always bring them back when plain and transactional tests are mixed,
+    so a transactional test reloads them if they are missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from investrack.regions.models import Industry
+    from investrack.regions.reference_data import load_industries, load_regions
+
+    if not Region.objects.exists():
+        load_regions(Region)
+    if not Industry.objects.exists():
+        load_industries(Industry)
+    defaults = importlib.import_module(
+        "investrack.service.migrations.0002_default_rules_and_checklist"
+    )
+    defaults.load(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_in_transactional_tests(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        load_reference_data_if_flushed()
+
+
 @pytest.fixture
 def city(db):
     return Region.objects.get(code="330300")

@@ -45,24 +45,6 @@ def page(browser):
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    """Regions and industries, as the data migration loads them.
+    from investrack.conftest import load_reference_data_if_flushed
 
-    A browser test runs outside a rolled-back transaction and its end empties the tables;
-    Django's serialized rollback does not always bring them back when plain and
-    transactional tests are mixed, so the reference data is reloaded if it is missing.
-    """
-    from investrack.regions.models import Industry, Region
-    from investrack.regions.reference_data import load_industries, load_regions
-
-    if not Region.objects.exists():
-        load_regions(Region)
-    if not Industry.objects.exists():
-        load_industries(Industry)
-    import importlib
-
-    from django.apps import apps
-
-    defaults = importlib.import_module(
-        "investrack.service.migrations.0002_default_rules_and_checklist"
-    )
-    defaults.load(apps, None)  # the default warning rules and checklist, if flushed
+    load_reference_data_if_flushed()

@@ -39,7 +39,7 @@
     tooltip: { trigger: "axis" },
     legend: { bottom: 0 },  // every line named at once: no paging through the legend
     grid: { left: 40, right: 20, top: 10, bottom: 80 },
-    xAxis: { type: "category", data: data.trend.months },
+    xAxis: { type: "category", data: data.trend.months, axisLabel: { interval: 0 } },
     yAxis: { type: "value" },
     series: trendSeries
   }, function (p) { if (p.data && p.data.url) go(p.data.url); });
