@@ -48,3 +48,29 @@ def reference_data(transactional_db):
     from investrack.conftest import load_reference_data_if_flushed
 
     load_reference_data_if_flushed()
+
+
+def lucheng_official_with_a_signed_project(username: str, **fields):
+    """A county official of 鹿城区 and a project of theirs signed 20 days ago."""
+    import datetime
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from investrack.accounts.models import Role
+    from investrack.conftest import make_user
+    from investrack.projects import services
+    from investrack.projects.models import Stage
+    from investrack.regions.models import Region
+
+    county = Region.objects.get(code="330302")
+    user = make_user(username, Role.COUNTY_STAFF, region=county, full_name="鹿城专员")
+    data = {"name": "动力电池项目", "code": f"{username}-1", "region": county,
+            "total_investment": Decimal("150000000"), **fields}  # fmt: skip
+    project = services.project_create(
+        actor=user,
+        data=data,
+        stage=Stage.SIGNED,
+        stage_dates={Stage.SIGNED: timezone.localdate() - datetime.timedelta(days=20)},
+    )
+    return user, project

@@ -1,37 +1,17 @@
 """The Content-Security-Policy is strict and the pages keep working under it: no page a
 county official opens breaks a rule of it (Chromium reports each violation)."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from investrack.accounts.models import Role
-from investrack.conftest import make_user
+from investrack.e2e.conftest import lucheng_official_with_a_signed_project
 from investrack.e2e.test_journey import log_in
-from investrack.projects import services
-from investrack.projects.models import Stage
-from investrack.regions.models import Region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_pages_work_under_the_policy(live_server, page):
-    county = Region.objects.get(code="330302")
-    user = make_user("csp-staff", Role.COUNTY_STAFF, region=county, full_name="鹿城专员")
-    project = services.project_create(
-        actor=user,
-        data={
-            "name": "动力电池项目",
-            "code": "CSP-1",
-            "region": county,
-            "total_investment": Decimal("150000000"),
-        },  # fmt: skip
-        stage=Stage.SIGNED,
-        stage_dates={Stage.SIGNED: timezone.localdate() - datetime.timedelta(days=20)},
-    )
+    user, project = lucheng_official_with_a_signed_project("csp-staff")
     violations = []
     page.on(
         "console",

@@ -2,28 +2,22 @@
 config, DEBUG off, static files collected and served by WhiteNoise — and a county
 official's journey through it in Chromium."""
 
-import datetime
 import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from investrack.accounts.models import Role
-from investrack.conftest import make_user
+from investrack.e2e.conftest import lucheng_official_with_a_signed_project
 from investrack.e2e.test_journey import log_in
-from investrack.projects import services
-from investrack.projects.models import Project, Stage
-from investrack.regions.models import Region
+from investrack.projects.models import Project
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -91,20 +85,7 @@ def gunicorn(tmp_path):
 
 
 def test_a_county_official_through_gunicorn(gunicorn, page):
-    county = Region.objects.get(code="330302")
-    user = make_user("gu-staff", Role.COUNTY_STAFF, region=county, full_name="鹿城专员")
-    project = services.project_create(
-        actor=user,
-        data={
-            "name": "动力电池项目",
-            "code": "GU-1",
-            "region": county,
-            "total_investment": Decimal("150000000"),
-            "description": "第一行\n第二行",
-        },  # fmt: skip
-        stage=Stage.SIGNED,
-        stage_dates={Stage.SIGNED: timezone.localdate() - datetime.timedelta(days=20)},
-    )
+    user, project = lucheng_official_with_a_signed_project("gu-staff", description="第一行\n第二行")
     response = page.goto(gunicorn + "/accounts/login/")
     assert (
         response.headers["x-request-id"]

@@ -64,21 +64,6 @@ class ProjectForm(forms.ModelForm):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    field_order = [
-        "name",
-        "code",
-        "national_code",
-        "investor_name",
-        "investor_origin",
-        "category",
-        "industry",
-        "chain_link",
-        "region",
-        "park",
-        "total_investment",
-        "foreign_investment",
-    ]
-
     class Meta:
         model = Project
         fields = [
@@ -115,6 +100,15 @@ class ProjectForm(forms.ModelForm):
             "tags": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+
+    # The investor after the codes, the foreign investment after the total.
+    field_order = [
+        *Meta.fields[:3],
+        "investor_name",
+        "investor_origin",
+        *Meta.fields[3:9],
+        "foreign_investment",
+    ]
 
     def __init__(self, *args, user, creating: bool, **kwargs):
         super().__init__(*args, **kwargs)
