@@ -56,6 +56,33 @@ def _reference_data_in_transactional_tests(request):
         load_reference_data_if_flushed()
 
 
+@pytest.fixture(autouse=True)
+def _kept_tables_agree(request):
+    """After every test that wrote projects: the stage totals equal a rebuild, the progress
+    totals the reports, the recorded lights a fresh computation for today."""
+    names = request.fixturenames
+    marked = request.node.get_closest_marker("django_db") is not None
+    uses = [n for n in ("transactional_db", "db") if n in names]
+    if marked:
+        uses.append("_django_db_helper")
+    if not uses or request.node.get_closest_marker("drift_expected"):
+        yield
+        return
+    request.getfixturevalue(uses[0])  # set up first, so it is still open after the test
+    yield
+    from investrack.projects.invariants import drift
+    from investrack.projects.models import Project
+
+    if not Project.objects.exists():
+        return
+    found = {kind: rows for kind, rows in drift().items() if rows}
+    # A test that moves the clock (time_machine) leaves lights of another day: they are
+    # today's only after the next daily run, as in production.
+    if "time_machine" in vars(request.module) or "time_machine" in names:
+        found.pop("lights", None)
+    assert not found, f"the kept tables drifted from the projects: {found}"
+
+
 @pytest.fixture
 def city(db):
     return Region.objects.get(code="330300")

@@ -29,7 +29,7 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
-from investrack.projects.services import progress_totals_rebuild, stage_totals_rebuild
+from investrack.projects.write import project_write
 from investrack.regions.models import ChainLink, Industry, Park, Region
 
 CITY_CODE = "330300"
@@ -323,6 +323,9 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
     managers, leaders = _people(random.Random(seed + 1), counties, departments)
     logins = create_demo_users(city, counties, parks, departments)
     recorder = {c.pk: User.objects.get(username=f"county{c.code}") for c in counties}
+    from investrack.service.demo import seed_standards
+
+    seed_standards(counties)  # before the projects: their lights count the standards
     parks_by_county: dict[int, list[Park]] = {}
     for park in parks:
         parks_by_county.setdefault(park.region_id, []).append(park)
@@ -441,96 +444,100 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
                     amount,
                 )
             )
-        Project.objects.bulk_create(batch, batch_size=BATCH)
-        if batch[0].pk is None:  # pragma: no cover - both supported backends return ids
-            raise RuntimeError("bulk_create did not return ids")
-        events, reports, tag_rows, leader_rows = [], [], [], []
-        for project, (dates, county, r, chosen_tags, amount) in zip(batch, plans, strict=True):
-            who = recorder[county.pk]
-            for s, d in sorted(dates.items()):
-                events.append(
-                    StageEvent(
-                        project=project,
-                        kind=StageEvent.Kind.ADVANCE,
-                        stage=s,
-                        effective_date=d,
-                        recorded_by=who,
-                        note="",
+        # One write of the batch: its totals and lights are kept as for any other write.
+        with project_write(None) as write:
+            Project.objects.bulk_create(batch, batch_size=BATCH)
+            if batch[0].pk is None:  # pragma: no cover - both supported backends return ids
+                raise RuntimeError("bulk_create did not return ids")
+            events, reports, tag_rows, leader_rows = [], [], [], []
+            for project, (dates, county, r, chosen_tags, amount) in zip(batch, plans, strict=True):
+                who = recorder[county.pk]
+                for s, d in sorted(dates.items()):
+                    events.append(
+                        StageEvent(
+                            project=project,
+                            kind=StageEvent.Kind.ADVANCE,
+                            stage=s,
+                            effective_date=d,
+                            recorded_by=who,
+                            note="",
+                        )
                     )
-                )
-            if project.dropped_on:
-                events.append(
-                    StageEvent(
-                        project=project,
-                        kind=StageEvent.Kind.DROP,
-                        effective_date=project.dropped_on,
-                        note=project.drop_reason,
-                        recorded_by=who,
+                if project.dropped_on:
+                    events.append(
+                        StageEvent(
+                            project=project,
+                            kind=StageEvent.Kind.DROP,
+                            effective_date=project.dropped_on,
+                            note=project.drop_reason,
+                            recorded_by=who,
+                        )
                     )
-                )
-            if project.is_stalled:
-                events.append(
-                    StageEvent(
-                        project=project,
-                        kind=StageEvent.Kind.STALL,
-                        effective_date=min(
-                            project.stage_since + datetime.timedelta(days=30), as_of
-                        ),
-                        note=project.stalled_reason,
-                        recorded_by=who,
+                if project.is_stalled:
+                    events.append(
+                        StageEvent(
+                            project=project,
+                            kind=StageEvent.Kind.STALL,
+                            effective_date=min(
+                                project.stage_since + datetime.timedelta(days=30), as_of
+                            ),
+                            note=project.stalled_reason,
+                            recorded_by=who,
+                        )
                     )
-                )
-            chosen = set(chosen_tags)
-            if amount >= Decimal(10_000_000_000):
-                chosen.add(tags[2])
-            for tag in chosen:
-                tag_rows.append(Through(project_id=project.pk, tag_id=tag.pk))
-            if amount >= Decimal(100_000_000) or r < 0.3:
-                leader_rows.append(
-                    Leaders(
-                        project_id=project.pk, person_id=leaders[county.pk][int(r * 1000) % 3].pk
+                chosen = set(chosen_tags)
+                if amount >= Decimal(10_000_000_000):
+                    chosen.add(tags[2])
+                for tag in chosen:
+                    tag_rows.append(Through(project_id=project.pk, tag_id=tag.pk))
+                if amount >= Decimal(100_000_000) or r < 0.3:
+                    leader_rows.append(
+                        Leaders(
+                            project_id=project.pk,
+                            person_id=leaders[county.pk][int(r * 1000) % 3].pk,
+                        )
                     )
-                )
-            if progress and Stage.STARTED in dates:
-                start = dates[Stage.STARTED].replace(day=1)
-                end = dates.get(Stage.COMPLETED, as_of).replace(day=1)
-                months = (end.year - start.year) * 12 + end.month - start.month
-                if Stage.COMPLETED in dates:
-                    months += 1
-                # Most report every month; one in eight stopped reporting a while ago.
-                if r > 0.875:
-                    months = min(months, 1 + int(r * 1000) % 6)
-                monthly = (amount / Decimal(max(24, months))).quantize(Decimal("10000"))
-                # Foreign capital arrives over the months of construction (in US dollars).
-                foreign_monthly = (
-                    (project.foreign_investment / Decimal(max(24, months))).quantize(Decimal(100))
-                    if project.foreign_investment
-                    else None
-                )
-                for k in range(months):
-                    y, m = divmod(start.month - 1 + k, 12)
-                    period = datetime.date(start.year + y, m + 1, 1)
-                    reports.append(
-                        {
-                            "project_id": project.pk,
-                            "period": period,
-                            "investment_completed": monthly,
-                            "foreign_investment_arrived": foreign_monthly,
-                            "construction_progress": min(100, (k + 1) * 100 // max(months, 12)),
-                            "note": "",
-                            "reported_by_id": who.pk,
-                            "reported_at": recorded_at(period),
-                        }
+                if progress and Stage.STARTED in dates:
+                    start = dates[Stage.STARTED].replace(day=1)
+                    end = dates.get(Stage.COMPLETED, as_of).replace(day=1)
+                    months = (end.year - start.year) * 12 + end.month - start.month
+                    if Stage.COMPLETED in dates:
+                        months += 1
+                    # Most report every month; one in eight stopped reporting a while ago.
+                    if r > 0.875:
+                        months = min(months, 1 + int(r * 1000) % 6)
+                    monthly = (amount / Decimal(max(24, months))).quantize(Decimal("10000"))
+                    # Foreign capital arrives over the months of construction (in US dollars).
+                    foreign_monthly = (
+                        (project.foreign_investment / Decimal(max(24, months))).quantize(
+                            Decimal(100)
+                        )
+                        if project.foreign_investment
+                        else None
                     )
-        StageEvent.objects.bulk_create(events, batch_size=BATCH)
-        insert_rows(ProgressReport, reports)
-        Through.objects.bulk_create(tag_rows, batch_size=BATCH)
-        Leaders.objects.bulk_create(leader_rows, batch_size=BATCH)
+                    for k in range(months):
+                        y, m = divmod(start.month - 1 + k, 12)
+                        period = datetime.date(start.year + y, m + 1, 1)
+                        reports.append(
+                            {
+                                "project_id": project.pk,
+                                "period": period,
+                                "investment_completed": monthly,
+                                "foreign_investment_arrived": foreign_monthly,
+                                "construction_progress": min(100, (k + 1) * 100 // max(months, 12)),
+                                "note": "",
+                                "reported_by_id": who.pk,
+                                "reported_at": recorded_at(period),
+                            }
+                        )
+            StageEvent.objects.bulk_create(events, batch_size=BATCH)
+            insert_rows(ProgressReport, reports)
+            Through.objects.bulk_create(tag_rows, batch_size=BATCH)
+            Leaders.objects.bulk_create(leader_rows, batch_size=BATCH)
+            write.created([p.pk for p in batch])
         made += size
         if log:
             log(f"{made} / {projects}")
-    progress_totals_rebuild()
-    stage_totals_rebuild()
     from investrack.insights.demo import seed_insights
     from investrack.service.demo import demo_department_users, seed_closed_loop
 

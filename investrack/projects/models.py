@@ -102,6 +102,32 @@ national_code_validator = RegexValidator(
 )
 
 
+def _only_inside_the_write_hook() -> None:
+    from investrack.projects.write import inside_project_write
+
+    if not inside_project_write():
+        raise RuntimeError(
+            "A project is written only inside investrack.projects.write.project_write "
+            "(which keeps its version, audit, totals and lights): use a project service."
+        )
+
+
+class ProjectQuerySet(models.QuerySet):
+    """Reads as usual; writes only inside the write hook."""
+
+    def update(self, **kwargs):
+        _only_inside_the_write_hook()
+        return super().update(**kwargs)
+
+    def bulk_create(self, *args, **kwargs):
+        _only_inside_the_write_hook()
+        return super().bulk_create(*args, **kwargs)
+
+    def bulk_update(self, *args, **kwargs):
+        _only_inside_the_write_hook()
+        return super().bulk_update(*args, **kwargs)
+
+
 class Project(models.Model):
     name = models.CharField(_("project name"), max_length=200)
     code = models.CharField(_("project code"), max_length=32, unique=True)
@@ -243,6 +269,8 @@ class Project(models.Model):
         related_name="+",
     )
 
+    objects = ProjectQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
@@ -336,6 +364,10 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        _only_inside_the_write_hook()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

@@ -9,14 +9,10 @@ commands call these and nothing else.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from decimal import Decimal
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncDate
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,20 +20,26 @@ from investrack.core import audit
 from investrack.core.bulk import insert_rows
 from investrack.core.models import AuditEntry
 from investrack.core.permissions import regions_for, require_editor, user_may_place
-from investrack.core.units import YI, format_date
+from investrack.core.units import format_date
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     STAGE_DATE_FIELD,
     EvidenceFile,
     Investor,
     ProgressReport,
-    ProgressTotal,
     Project,
     Stage,
     StageEvent,
-    StageTotal,
 )
-from investrack.service.services import lights_refresh  # the lights follow every change
+from investrack.projects.totals import (  # noqa: F401 - also read here by migration 0004
+    SHARE_KEY,
+    _shares_of,
+    progress_totals_rebuild,
+    stage_shares,
+    stage_totals_fold,
+    stage_totals_rebuild,
+)
+from investrack.projects.write import current_write, project_write, writes_project
 
 # The fields a user edits on the project form; everything else is kept by the services.
 EDITABLE_FIELDS = [
@@ -186,7 +188,8 @@ def _fill_skipped(
 
 
 def _lock(project: Project) -> Project:
-    return Project.objects.select_for_update().get(pk=project.pk)
+    """The project as the write hook locked it (its row is held until the transaction ends)."""
+    return current_write().locked[project.pk]
 
 
 def _check_version(locked: Project, expected_version: int | None) -> None:
@@ -197,7 +200,6 @@ def _check_version(locked: Project, expected_version: int | None) -> None:
 # --- the project itself ------------------------------------------------------------------
 
 
-@transaction.atomic
 def project_create(
     *,
     actor,
@@ -224,39 +226,39 @@ def project_create(
         given=given,
     )
     _check_stage_dates(dates)
-    project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
-    if not project.code and project.region_id:
-        project.code = _ProjectCodes(set()).next(project.region, today().year)
-    project.created_by = actor
-    project.stage = stage
-    project.stage_since = dates[stage]
-    for s, d in dates.items():
-        setattr(project, STAGE_DATE_FIELD[Stage(s)], d)
-    project.full_clean(exclude=["stage_since"])
-    project.save()
-    stage_totals_add([project.pk])
-    project.tags.set(tags)
-    project.linked_leaders.set(linked_leaders)
-    StageEvent.objects.bulk_create(
-        [
-            StageEvent(
-                project=project,
-                kind=StageEvent.Kind.ADVANCE,
-                stage=s,
-                effective_date=d,
-                note=note if s == stage else "",
-                recorded_by=actor,
-            )
-            for s, d in sorted(dates.items())
-        ]
-    )
-    audit.record(
-        actor=actor,
-        instance=project,
-        action=AuditEntry.Action.CREATE,
-        changes=audit.diff({}, audit.snapshot(project, AUDITED_FIELDS)),
-    )
-    lights_refresh(project_ids=[project.pk])
+    with project_write(actor) as write:
+        project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
+        if not project.code and project.region_id:
+            project.code = _ProjectCodes(set()).next(project.region, today().year)
+        project.created_by = actor
+        project.stage = stage
+        project.stage_since = dates[stage]
+        for s, d in dates.items():
+            setattr(project, STAGE_DATE_FIELD[Stage(s)], d)
+        project.full_clean(exclude=["stage_since"])
+        project.save()
+        write.created([project.pk])
+        project.tags.set(tags)
+        project.linked_leaders.set(linked_leaders)
+        StageEvent.objects.bulk_create(
+            [
+                StageEvent(
+                    project=project,
+                    kind=StageEvent.Kind.ADVANCE,
+                    stage=s,
+                    effective_date=d,
+                    note=note if s == stage else "",
+                    recorded_by=actor,
+                )
+                for s, d in sorted(dates.items())
+            ]
+        )
+        audit.record(
+            actor=actor,
+            instance=project,
+            action=AuditEntry.Action.CREATE,
+            changes=audit.diff({}, audit.snapshot(project, AUDITED_FIELDS)),
+        )
     return project
 
 
@@ -301,7 +303,7 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
     return found
 
 
-@transaction.atomic
+@transaction.atomic  # the investors it names are created in the same transaction
 def project_create_many(
     *,
     actor,
@@ -335,19 +337,20 @@ def project_create_many(
             )
     codes = _ProjectCodes(set(given_codes))
     created = 0
-    for start in range(0, len(rows), chunk):
-        created += _create_chunk(
-            actor,
-            rows[start : start + chunk],
-            allowed_regions,
-            investors,
-            codes,
-            now,
-            moment,
-            action,
-        )
-        if progress is not None:  # called with the rows written, chunk by chunk
-            progress(min(chunk, len(rows) - start))
+    with project_write(actor):
+        for start in range(0, len(rows), chunk):
+            created += _create_chunk(
+                actor,
+                rows[start : start + chunk],
+                allowed_regions,
+                investors,
+                codes,
+                now,
+                moment,
+                action,
+            )
+            if progress is not None:  # called with the rows written, chunk by chunk
+                progress(min(chunk, len(rows) - start))
     return created
 
 
@@ -460,12 +463,10 @@ def _create_chunk(actor, rows, allowed_regions, investors, codes, now, moment, a
             for values, changes in zip(projects, audited, strict=True)
         ),
     )
-    stage_totals_add(ids.values())
-    lights_refresh(project_ids=list(ids.values()))
+    current_write().created(ids.values())
     return len(projects)
 
 
-@transaction.atomic
 def project_update(
     *,
     actor,
@@ -476,52 +477,29 @@ def project_update(
     linked_leaders: Iterable | None = None,
     action: str = AuditEntry.Action.UPDATE,
 ) -> Project:
-    """Change a project's fields. Refused if someone else saved it since ``expected_version``."""
-    locked = _lock(project)
-    _check_version(locked, expected_version)
-    # The user must be allowed both where the project is and where it is moved to.
-    _check_editor_may_place(actor, region=locked.region, park=locked.park)
-    region = data.get("region", locked.region)
-    park = data.get("park", locked.park)
-    _check_editor_may_place(actor, region=region, park=park)
-    before = audit.snapshot(locked, AUDITED_FIELDS)
-    place = (locked.region_id, locked.park_id, locked.category)
-    for name, value in data.items():
-        if name in EDITABLE_FIELDS:
-            setattr(locked, name, value)
-    unchanged = (
-        not audit.diff(before, audit.snapshot(locked, EDITABLE_FIELDS))
-        and (tags is None or {t.pk for t in tags} == set(locked.tags.values_list("pk", flat=True)))
-        and (
-            linked_leaders is None
-            or {p.pk for p in linked_leaders}
-            == set(locked.linked_leaders.values_list("pk", flat=True))
-        )
-    )
-    if unchanged:  # saving an unchanged form writes nothing: no version, no audit entry
-        return locked
-    check_planned_dates({f: getattr(locked, f) for f in PLANNED_DATE_FIELD.values()})
-    if locked.phase_of_id == locked.pk:
-        raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
-    locked.full_clean()
-    locked.version = F("version") + 1
-    with stage_totals_kept([locked.pk]):
+    """Change a project's fields. Refused if someone else saved it since ``expected_version``.
+    An unchanged save writes nothing (the write hook finds no difference)."""
+    with project_write(actor, [project.pk], audit=action) as write:
+        locked = write.locked[project.pk]
+        _check_version(locked, expected_version)
+        # The user must be allowed both where the project is and where it is moved to.
+        _check_editor_may_place(actor, region=locked.region, park=locked.park)
+        region = data.get("region", locked.region)
+        park = data.get("park", locked.park)
+        _check_editor_may_place(actor, region=region, park=park)
+        for name, value in data.items():
+            if name in EDITABLE_FIELDS:
+                setattr(locked, name, value)
+        check_planned_dates({f: getattr(locked, f) for f in PLANNED_DATE_FIELD.values()})
+        if locked.phase_of_id == locked.pk:
+            raise ValidationError({"phase_of": _("A project cannot be a phase of itself.")})
+        locked.full_clean()
         locked.save()
-    if tags is not None:
-        locked.tags.set(tags)
-    if linked_leaders is not None:
-        locked.linked_leaders.set(linked_leaders)
+        if tags is not None:
+            locked.tags.set(tags)
+        if linked_leaders is not None:
+            locked.linked_leaders.set(linked_leaders)
     locked.refresh_from_db()
-    # The monthly reports count where the project is, in its category.
-    if place != (locked.region_id, locked.park_id, locked.category):
-        progress_totals_move(project=locked, before=place)
-    audit.record(
-        actor=actor,
-        instance=locked,
-        action=action,
-        changes=audit.diff(before, audit.snapshot(locked, AUDITED_FIELDS)),
-    )
-    lights_refresh(project_ids=[locked.pk])
     return locked
 
 
@@ -564,13 +542,9 @@ def _recompute(project: Project) -> Project:
         drop_reason=dropped[1] if dropped else "",
         is_stalled=bool(stalled and stalled[0]),
         stalled_reason=stalled[1] if stalled and stalled[0] else "",
-        updated_at=timezone.now(),
-        version=F("version") + 1,
     )
-    with stage_totals_kept([project.pk]):
-        Project.objects.filter(pk=project.pk).update(**values)
+    Project.objects.filter(pk=project.pk).update(**values)
     project.refresh_from_db()
-    lights_refresh(project_ids=[project.pk])
     return project
 
 
@@ -579,7 +553,7 @@ def _save_evidence(event: StageEvent, files: Iterable) -> None:
         EvidenceFile.objects.create(event=event, file=upload, original_name=upload.name[:255])
 
 
-@transaction.atomic
+@writes_project
 def stage_advance(
     *,
     actor,
@@ -641,7 +615,7 @@ def stage_advance(
     return _recompute(locked)
 
 
-@transaction.atomic
+@writes_project
 def stage_correct(
     *,
     actor,
@@ -691,7 +665,7 @@ def stage_correct(
     return _recompute(locked)
 
 
-@transaction.atomic
+@writes_project
 def project_drop(
     *, actor, project: Project, effective_date: datetime.date, reason: str, evidence=()
 ) -> Project:
@@ -726,7 +700,7 @@ def project_drop(
     return _recompute(locked)
 
 
-@transaction.atomic
+@writes_project
 def project_set_stalled(
     *, actor, project: Project, stalled: bool, reason: str = "", effective_date=None
 ) -> Project:
@@ -757,7 +731,7 @@ def project_set_stalled(
 # --- monthly progress --------------------------------------------------------------------
 
 
-@transaction.atomic
+@writes_project
 def progress_report_submit(
     *,
     actor,
@@ -795,81 +769,8 @@ def progress_report_submit(
     )
     report.full_clean()
     report.save()
-    _progress_total_add(
-        (project.region_id, project.park_id, project.category),
-        period=report.period,
-        recorded_on=timezone.localdate(report.reported_at),
-        investment=report.investment_completed,
-        foreign=report.foreign_investment_arrived or 0,
-        reports=1,
-    )
-    lights_refresh(project_ids=[project.pk])
+    current_write().reports_added([report])
     return report
-
-
-def _progress_total_add(place, *, period, recorded_on, investment, foreign, reports) -> None:
-    """Add to (or, with negative figures, take from) one row of the monthly totals."""
-    region_id, park_id, category = place
-    key = {"period": period, "recorded_on": recorded_on, "region_id": region_id,
-           "park_id": park_id, "category": category}  # fmt: skip
-    change = {
-        "investment_completed": F("investment_completed") + investment,
-        "foreign_investment_arrived": F("foreign_investment_arrived") + foreign,
-        "reports": F("reports") + reports,
-    }
-    if ProgressTotal.objects.filter(**key).update(**change):
-        return
-    try:
-        with transaction.atomic():  # a savepoint: another report may create the row first
-            ProgressTotal.objects.create(
-                **key, investment_completed=investment, foreign_investment_arrived=foreign,
-                reports=reports,
-            )  # fmt: skip
-    except IntegrityError:
-        ProgressTotal.objects.filter(**key).update(**change)
-
-
-def progress_totals_move(*, project: Project, before: tuple) -> None:
-    """A project moved to another county, park or category takes its reports with it."""
-    after = (project.region_id, project.park_id, project.category)
-    for report in project.progress_reports.all():
-        moment = {"period": report.period, "recorded_on": timezone.localdate(report.reported_at)}
-        foreign = report.foreign_investment_arrived or 0
-        _progress_total_add(before, **moment, investment=-report.investment_completed,
-                            foreign=-foreign, reports=-1)  # fmt: skip
-        _progress_total_add(after, **moment, investment=report.investment_completed,
-                            foreign=foreign, reports=1)  # fmt: skip
-
-
-@transaction.atomic
-def progress_totals_rebuild() -> int:
-    """Make the monthly totals again from the reports (after a bulk load); returns rows."""
-    ProgressTotal.objects.all().delete()
-    groups = (
-        ProgressReport.objects.annotate(recorded_on=TruncDate("reported_at"))
-        .values("period", "recorded_on", "project__region", "project__park", "project__category")
-        .annotate(
-            investment=Sum("investment_completed"),
-            foreign=Sum("foreign_investment_arrived"),
-            n=Count("pk"),
-        )
-        .order_by()
-    )
-    rows = [
-        ProgressTotal(
-            period=g["period"],
-            recorded_on=g["recorded_on"],
-            region_id=g["project__region"],
-            park_id=g["project__park"],
-            category=g["project__category"],
-            investment_completed=g["investment"] or 0,
-            foreign_investment_arrived=g["foreign"] or 0,
-            reports=g["n"],
-        )
-        for g in groups
-    ]
-    ProgressTotal.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
 
 
 def investor_for_name(*, name: str, origin: str):
@@ -879,130 +780,3 @@ def investor_for_name(*, name: str, origin: str):
         return None
     investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin})
     return investor
-
-
-# --- stage totals ------------------------------------------------------------------------
-#
-# The leaders' figures read StageTotal instead of the projects. A project's share of it is
-# a pure function of its row (stage_shares); every write to a project adds the difference
-# between its shares after and before, in the same transaction.
-
-SHARE_KEY = ("kind", "stage", "month", "region_id", "park_id", "category", "dropped_month",
-             "tier", "started_month", "division", "chain_link_id")  # fmt: skip
-SHARE_FIELDS = ["region_id", "park_id", "category", "total_investment", "industry__code",
-                "chain_link_id", "dropped_on", *STAGE_DATE_FIELD.values()]  # fmt: skip
-REACHED_STAGES = [Stage.SIGNED, Stage.STARTED, Stage.COMPLETED, Stage.PRODUCTION]
-
-
-def _month(day: datetime.date | None) -> datetime.date | None:
-    return day.replace(day=1) if day else None
-
-
-def _tier(amount: Decimal) -> int:
-    """1, 10 or 100 for a project of ≥ 1亿, 10亿 or 100亿 yuan; else 0."""
-    for tier in reversed(StageTotal.TIERS):
-        if amount >= tier * YI:
-            return tier
-    return 0
-
-
-def stage_shares(row: dict) -> Iterator[tuple[tuple, int, Decimal]]:
-    """What one project (a row of ``SHARE_FIELDS``) adds to the stage totals, as
-    ``(key, projects, investment)``: the month each stage was reached; the month it was
-    signed, with its size, with the month it started, with its industry division and its
-    chain link; and, for the funnel, +1 in the month it entered each stage and -1 in the
-    month it left it for a later one, and +1 in the stage it is in now unless dropped."""
-    place = (row["region_id"], row["park_id"], row["category"])
-    dropped = _month(row["dropped_on"])
-    amount = row["total_investment"] or Decimal(0)
-    Kind = StageTotal.Kind
-
-    def key(kind, stage, month, tier=0, started=None, division="", link=None):
-        return (kind, int(stage), month, *place, dropped, tier, started, division, link)
-
-    for stage in REACHED_STAGES:
-        day = row[STAGE_DATE_FIELD[stage]]
-        if day:
-            tier = _tier(amount) if stage == Stage.SIGNED else 0
-            yield key(Kind.REACHED, stage, _month(day), tier), 1, amount
-    signed = _month(row["signed_on"])
-    if signed:
-        yield key(Kind.START, Stage.SIGNED, signed, started=_month(row["started_on"])), 1, amount
-        if row["industry__code"]:
-            division = row["industry__code"][:2]
-            yield key(Kind.INDUSTRY, Stage.SIGNED, signed, division=division), 1, amount
-        if row["chain_link_id"]:
-            yield key(Kind.CHAIN, Stage.SIGNED, signed, link=row["chain_link_id"]), 1, amount
-    reached = [(s, row[f]) for s, f in STAGE_DATE_FIELD.items() if row[f]]
-    for (stage, day), later in zip(reached, [*reached[1:], None], strict=True):
-        yield key(Kind.HELD, stage, _month(day)), 1, amount
-        if later is not None:
-            yield key(Kind.HELD, stage, _month(later[1])), -1, -amount
-    if reached and not dropped:
-        yield key(Kind.CURRENT, reached[-1][0], None), 1, amount
-
-
-def _shares_of(projects) -> dict[tuple, list]:
-    """The summed shares of ``projects`` (a queryset), key by key."""
-    summed: dict[tuple, list] = {}
-    for row in projects.order_by().values(*SHARE_FIELDS).iterator(chunk_size=5000):
-        for key, count, amount in stage_shares(row):
-            into = summed.setdefault(key, [0, Decimal(0)])
-            into[0] += count
-            into[1] += amount
-    return summed
-
-
-def _stage_totals_insert(shares: dict[tuple, list]) -> int:
-    rows = [
-        StageTotal(**dict(zip(SHARE_KEY, key, strict=True)), projects=count, investment=amount)
-        for key, (count, amount) in shares.items()
-        if count or amount
-    ]
-    StageTotal.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
-
-
-def stage_totals_add(project_ids: Iterable[int]) -> None:
-    """New projects add their shares to the stage totals."""
-    _stage_totals_insert(_shares_of(Project.objects.filter(pk__in=list(project_ids))))
-
-
-@contextmanager
-def stage_totals_kept(project_ids: Iterable[int]):
-    """Around a write to these projects: add to the stage totals what it changed."""
-    projects = Project.objects.filter(pk__in=list(project_ids))
-    before = _shares_of(projects)
-    yield
-    change = _shares_of(projects)
-    for key, (count, amount) in before.items():
-        into = change.setdefault(key, [0, Decimal(0)])
-        into[0] -= count
-        into[1] -= amount
-    _stage_totals_insert(change)
-
-
-@transaction.atomic
-def stage_totals_rebuild() -> int:
-    """Make the stage totals again from the projects (after a bulk load); returns rows."""
-    StageTotal.objects.all().delete()
-    return _stage_totals_insert(_shares_of(Project.objects.all()))
-
-
-@transaction.atomic
-def stage_totals_fold() -> tuple[int, int]:
-    """Fold the rows the writes added into one row per key (the daily job does it);
-    returns the rows before and after. Writers wait for the fold (it is quick)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {StageTotal._meta.db_table} IN EXCLUSIVE MODE")
-    fields = [name.removesuffix("_id") for name in SHARE_KEY]
-    before = StageTotal.objects.count()
-    folded = {
-        tuple(row[f] for f in fields): [row["n"], row["a"]]
-        for row in StageTotal.objects.order_by()
-        .values(*fields)
-        .annotate(n=Sum("projects"), a=Sum("investment"))
-    }
-    StageTotal.objects.all().delete()
-    return before, _stage_totals_insert(folded)

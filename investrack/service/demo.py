@@ -14,6 +14,7 @@ from django.utils import timezone
 from investrack.accounts.models import Department, Person, Role, User
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.projects.models import Project, Stage
+from investrack.projects.write import project_write
 from investrack.service.models import (
     AdmissionStandard,
     ApprovalItem,
@@ -68,6 +69,16 @@ def demo_department_users(city) -> list[tuple[str, str, str]]:
     return rows
 
 
+def seed_standards(counties) -> None:
+    """The counties' admission standards (亩均): set before the projects are loaded, as a
+    county sets them before it admits projects, so the loaded projects' lights count them."""
+    for county in counties:
+        AdmissionStandard.objects.get_or_create(
+            region=county,
+            defaults={"min_intensity": STANDARD_INTENSITY, "min_tax_per_mu": STANDARD_TAX},
+        )
+
+
 def seed_closed_loop(*, city, counties, as_of: datetime.date, seed: int, log=None):
     rng = random.Random(seed)
     departments = {d.short_name: d for d in Department.objects.all()}
@@ -83,11 +94,7 @@ def seed_closed_loop(*, city, counties, as_of: datetime.date, seed: int, log=Non
         )
         template.department = departments.get(short)
         template.save(update_fields=["department"])
-    for county in counties:
-        AdmissionStandard.objects.get_or_create(
-            region=county,
-            defaults={"min_intensity": STANDARD_INTENSITY, "min_tax_per_mu": STANDARD_TAX},
-        )
+    seed_standards(counties)
     # The demo leader log-in is the first county's first leader.
     leader = Person.objects.filter(region=counties[0], is_leader=True).order_by("id").first()
     if leader and not leader.user_id:
@@ -185,7 +192,9 @@ def _problems(rng, as_of, departments):
                 raised_by_id=raisers[region_id],
             )
         )
-    Problem.objects.bulk_create(problems, batch_size=1000)
+    # The problems change their projects' lights: they are loaded as one project write.
+    with project_write(None, {p.project_id for p in problems}):
+        Problem.objects.bulk_create(problems, batch_size=1000)
     order = [
         (ProblemEvent.Kind.RAISED, ProblemStatus.RAISED),
         (ProblemEvent.Kind.ACCEPTED, ProblemStatus.ACCEPTED),

@@ -25,6 +25,7 @@ from investrack.core.permissions import require_editor
 from investrack.core.units import format_date
 from investrack.core.workdays import UnknownHolidayYear, WorkCalendar
 from investrack.projects.models import Project
+from investrack.projects.write import writes_project_of
 from investrack.service.lights import LightBook
 from investrack.service.models import (
     OPEN_STATUSES,
@@ -316,7 +317,7 @@ def problem_note(*, actor, problem: Problem, text: str, files=()) -> ProblemEven
     return _step(problem, kind=ProblemEvent.Kind.NOTE, actor=actor, text=text.strip())
 
 
-@transaction.atomic
+@writes_project_of("problem")
 def problem_resolve(*, actor, problem: Problem, reply: str, version=None, files=()) -> Problem:
     problem = _locked(problem, version)
     if not may_handle(actor, problem):
@@ -340,7 +341,6 @@ def problem_resolve(*, actor, problem: Problem, reply: str, version=None, files=
         body=problem.reply,
         url=problem.get_absolute_url(),
     )
-    lights_refresh(project_ids=[problem.project_id])
     return problem
 
 
@@ -360,7 +360,7 @@ def problem_confirm(*, actor, problem: Problem, version=None, text: str = "") ->
     )
 
 
-@transaction.atomic
+@writes_project_of("problem")
 def problem_reopen(*, actor, problem: Problem, reason: str, version=None) -> Problem:
     """Not solved after all: back to the department, with a fresh deadline."""
     problem = _locked(problem, version)
@@ -386,11 +386,10 @@ def problem_reopen(*, actor, problem: Problem, reason: str, version=None) -> Pro
         body=_("%(reason)s New deadline %(deadline)s.")
         % {"reason": reason.strip(), "deadline": format_date(problem.deadline)},
     )
-    lights_refresh(project_ids=[problem.project_id])
     return problem
 
 
-@transaction.atomic
+@writes_project_of("problem")
 def problem_reassign(
     *,
     actor,
@@ -445,7 +444,6 @@ def problem_reassign(
         title=title,
         body=body,
     )
-    lights_refresh(project_ids=[problem.project_id])
     return problem
 
 
@@ -563,13 +561,6 @@ def lights_record(*, as_of: datetime.date | None = None, project_ids=None) -> di
         "changed": len(changed) + len(cleared),
         "turned_red": len(turned_red),
     }
-
-
-def lights_refresh(*, project_ids) -> None:
-    """After a write that may change a cause: record these projects' lights for today, so
-    that a light clears (or comes on) at once, not at the next daily run."""
-    if project_ids:
-        lights_record(project_ids=list(project_ids))
 
 
 def lights_outdated() -> None:

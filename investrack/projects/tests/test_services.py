@@ -411,3 +411,20 @@ def test_folding_the_stage_totals_keeps_their_sums_in_fewer_rows(make_project, c
     assert (before, after) == (rows, len(kept))
     assert after < before
     assert _stage_totals() == kept
+
+
+def test_a_project_is_written_only_through_the_write_hook(make_project):
+    """A code path that changes a project without the hook fails at once."""
+    project = make_project()
+    project.name = "改名"
+    with pytest.raises(RuntimeError, match="project_write"):
+        project.save()
+    with pytest.raises(RuntimeError, match="project_write"):
+        Project.objects.filter(pk=project.pk).update(name="改名")
+    from investrack.projects.write import project_write
+
+    with project_write(None, [project.pk]) as write:  # the hook: version, totals, lights kept
+        Project.objects.filter(pk=project.pk).update(name="改名")
+        assert write.locked[project.pk].name != "改名"
+    after = Project.objects.get(pk=project.pk)
+    assert (after.name, after.version) == ("改名", project.version + 1)

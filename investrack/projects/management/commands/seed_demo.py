@@ -43,8 +43,8 @@ class Command(BaseCommand):
                 log=(lambda m: self.stderr.write(m)) if options["verbosity"] > 1 else None,
             )
             logins = result.rows
-            # Today's lights, reminders and escalations, as the daily job would have left them.
-            daily_run(as_of=as_of)
+            # Today's lights, reminders and escalations, as the daily job leaves them.
+            daily_run()
             self.stdout.write(self.style.SUCCESS(f"Demo city loaded: {projects} projects."))
         if logins and options["verbosity"] > 0:
             self.stdout.write(f"\nDemo log-ins (password for all: {DEMO_PASSWORD}):")

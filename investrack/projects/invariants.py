@@ -1,0 +1,109 @@
+"""The kept tables agree with what they are kept from: the stage totals with the projects,
+the progress totals with the reports, the recorded lights with the lights computed now.
+
+The suite checks it after every test that writes (conftest); the daily job checks a
+sample of counties and says loudly when it does not hold, instead of trusting the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from investrack.projects.models import ProgressReport, ProgressTotal, Project, StageTotal
+
+
+def _stage_drift(projects, totals) -> list:
+    from investrack.projects.services import SHARE_KEY, _shares_of
+
+    expected = {k: v for k, v in _shares_of(projects).items() if v[0] or v[1]}
+    fields = [name.removesuffix("_id") for name in SHARE_KEY]
+    kept = {}
+    for row in totals.order_by().values(*fields).annotate(n=Sum("projects"), a=Sum("investment")):
+        if row["n"] or row["a"]:
+            kept[tuple(row[f] for f in fields)] = [row["n"], row["a"]]
+    keys = set(expected) | set(kept)
+    return [
+        (key, expected.get(key), kept.get(key))
+        for key in keys
+        if (expected.get(key) or [0, Decimal(0)]) != (kept.get(key) or [0, Decimal(0)])
+    ]
+
+
+def _progress_drift(reports, totals) -> list:
+    expected = {
+        (
+            g["period"],
+            g["recorded_on"],
+            g["project__region"],
+            g["project__park"],
+            g["project__category"],
+        ): (g["i"], g["f"] or 0, g["n"])  # fmt: skip
+        for g in reports.annotate(recorded_on=TruncDate("reported_at"))
+        .values("period", "recorded_on", "project__region", "project__park", "project__category")
+        .annotate(i=Sum("investment_completed"), f=Sum("foreign_investment_arrived"), n=Count("pk"))
+        .order_by()
+    }
+    kept = {
+        (g["period"], g["recorded_on"], g["region"], g["park"], g["category"]): (
+            g["i"],
+            g["f"],
+            g["n"],
+        )
+        for g in totals.values("period", "recorded_on", "region", "park", "category")
+        .annotate(
+            i=Sum("investment_completed"), f=Sum("foreign_investment_arrived"), n=Sum("reports")
+        )
+        .order_by()
+        if g["n"] or g["i"] or g["f"]
+    }
+    keys = set(expected) | set(kept)
+    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+
+
+def _light_drift(projects, as_of: datetime.date) -> list:
+    from investrack.service.lights import Light, LightBook
+    from investrack.service.models import ProjectLight
+
+    book = LightBook.load(as_of, live=True)
+    live = projects.filter(dropped_on__isnull=True)
+    now = {
+        pk: (light, region, park)
+        for pk, light, region, park in book.annotate(book.filter(live, Light.YELLOW))
+        .order_by()
+        .values_list("pk", "light", "region_id", "park_id")
+    }
+    kept = {
+        pk: (light, region, park)
+        for pk, light, region, park in ProjectLight.objects.filter(
+            project__in=projects.values("pk")
+        ).values_list("project_id", "light", "region_id", "park_id")
+    }
+    keys = set(now) | set(kept)
+    return [(pk, now.get(pk), kept.get(pk)) for pk in keys if now.get(pk) != kept.get(pk)]
+
+
+def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, list]:
+    """Where the kept tables differ from a fresh computation, for every county or for
+    ``region_ids``: ``{"stage_totals": [...], "progress_totals": [...], "lights": [...]}``."""
+    as_of = as_of or timezone.localdate()
+    projects, stages, reports, progress = (
+        Project.objects.all(),
+        StageTotal.objects.all(),
+        ProgressReport.objects.all(),
+        ProgressTotal.objects.all(),
+    )
+    if region_ids is not None:
+        projects = projects.filter(region_id__in=region_ids)
+        stages = stages.filter(region_id__in=region_ids)
+        reports = reports.filter(project__region_id__in=region_ids)
+        progress = progress.filter(region_id__in=region_ids)
+    return {
+        "stage_totals": _stage_drift(projects, stages),
+        "progress_totals": _progress_drift(reports, progress),
+        "lights": _light_drift(projects, as_of),
+    }
