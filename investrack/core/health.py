@@ -35,6 +35,11 @@ def _checks() -> dict[str, str]:
         checks["daily_job"] = f"last ran {run.started_at.isoformat()}"
     else:
         checks["daily_job"] = "ok"
+    if run is not None:
+        drifted = (run.result or {}).get("drift") or {}
+        checks["kept_tables"] = (
+            "ok" if not drifted else "drift: " + ", ".join(f"{k} {v}" for k, v in drifted.items())
+        )
     return checks
 
 

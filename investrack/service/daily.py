@@ -82,6 +82,25 @@ def daily_run(*, as_of: datetime.date | None = None) -> dict:
     return run.result
 
 
+def drift_check(*, as_of: datetime.date, counties: int = 2) -> dict:
+    """Compare the kept tables with a fresh computation for a few counties (a different few
+    each day); drift is logged as an error and shown on /healthz, never trusted away."""
+    from investrack.projects.invariants import drift
+    from investrack.projects.models import Project
+
+    ids = sorted(set(Project.objects.order_by().values_list("region_id", flat=True).distinct()))
+    if not ids:
+        return {}
+    start = as_of.toordinal() * counties % len(ids)
+    sample = [ids[(start + i) % len(ids)] for i in range(min(counties, len(ids)))]
+    found = {
+        kind: len(rows) for kind, rows in drift(region_ids=sample, as_of=as_of).items() if rows
+    }
+    if found:
+        log.error("The kept tables drifted from the projects in counties %s: %s", sample, found)
+    return found
+
+
 def _daily(*, as_of: datetime.date) -> dict:
     result = {"date": as_of.isoformat()}
     result.update(services.lights_record(as_of=as_of))
@@ -93,6 +112,8 @@ def _daily(*, as_of: datetime.date) -> dict:
     result["imports_recovered"] = recover_interrupted()
     # The day's writes each added their rows to the stage totals: one row per key again.
     result["stage_totals"] = stage_totals_fold()[1]
+    # After the lights of the day were recorded: the kept tables must agree with the rows.
+    result["drift"] = drift_check(as_of=as_of)
     # On the first run of a month: keep last month's horse-race standings.
     result["standings_kept"] = sum(
         race_snapshot_take(city=city, month=month)

@@ -165,3 +165,25 @@ def test_mail_failure_leaves_notifications_pending(problem, settings, bureau):
     with at(2026, 2, 27):
         assert daily_run()["emailed"] >= 1
     assert not pending.exists()
+
+
+def test_the_daily_job_reports_drift_loudly(make_project, caplog, client):
+    """A kept table that no longer agrees with the projects is found and shown."""
+    from django.urls import reverse
+
+    from investrack.projects.models import StageTotal
+    from investrack.service.daily import daily_run
+
+    make_project()
+    assert daily_run()["drift"] == {}
+    row = StageTotal.objects.order_by("pk").first()
+    StageTotal.objects.filter(pk=row.pk).update(projects=row.projects + 5)  # a lost write
+    result = daily_run()
+    assert result["drift"] == {"stage_totals": 1}
+    assert "drifted" in caplog.text
+    health = client.get(reverse("healthz")).json()
+    assert health["status"] == "failing" and health["checks"]["kept_tables"].startswith("drift")
+    from investrack.projects.totals import stage_totals_rebuild
+
+    stage_totals_rebuild()  # what an operator does on such a report
+    assert daily_run()["drift"] == {}
