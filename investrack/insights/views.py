@@ -291,7 +291,7 @@ def _year(request) -> int:
 
 
 @login_required
-def targets(request):
+def targets(request):  # noqa: C901 - to split (issue 14)
     """The year's targets of each county and park, and the race's weights: a grid the city
     administrator edits (others read theirs)."""
     year = _year(request)

@@ -306,7 +306,7 @@ def existing_demo_logins() -> list[tuple[str, str, str]]:
 
 
 @transaction.atomic
-def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):
+def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):  # noqa: C901 - to split (issue 14)
     seeding_started = timezone.now()
     recorded: dict = {}
 

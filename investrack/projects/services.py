@@ -31,7 +31,7 @@ from investrack.projects.models import (
     Stage,
     StageEvent,
 )
-from investrack.projects.totals import (  # noqa: F401 - also read here by migration 0004
+from investrack.projects.totals import (  # noqa: F401 - the services name the maintenance too
     SHARE_KEY,
     _shares_of,
     progress_totals_rebuild,

@@ -428,3 +428,19 @@ def test_a_project_is_written_only_through_the_write_hook(make_project):
         assert write.locked[project.pk].name != "改名"
     after = Project.objects.get(pk=project.pk)
     assert (after.name, after.version) == ("改名", project.version + 1)
+
+
+def test_migration_0004_computes_the_shares_the_services_compute(make_project, park):
+    """The migration keeps a frozen copy of the share function: equal to the live one when
+    frozen (a later change of the live one is a new migration, not an edit of this one)."""
+    import importlib
+
+    from investrack.projects.services import SHARE_KEY, stage_shares
+
+    frozen = importlib.import_module("investrack.projects.migrations.0004_stage_totals")
+    assert frozen._KEY == SHARE_KEY  # noqa: SLF001
+    make_project(stage=Stage.STARTED, park=park, dates={Stage.SIGNED: days_ago(90),
+                 Stage.STARTED: days_ago(30)}, industry=Industry.objects.get(code="3841"))  # fmt: skip
+    make_project(stage=Stage.SIGNED, total_investment=Decimal("2000000000"))
+    for row in Project.objects.values(*frozen._FIELDS):  # noqa: SLF001
+        assert sorted(frozen._shares(row), key=str) == sorted(stage_shares(row), key=str)  # noqa: SLF001
