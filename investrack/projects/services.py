@@ -31,6 +31,14 @@ from investrack.projects.models import (
     Stage,
     StageEvent,
 )
+from investrack.projects.rules import (
+    check_planned_dates,
+    check_stage_dates,
+    fill_skipped_stages,
+    may_advance,
+    may_drop,
+    may_report_progress,
+)
 from investrack.projects.totals import (  # noqa: F401 - the services name the maintenance too
     SHARE_KEY,
     _shares_of,
@@ -111,82 +119,6 @@ def _check_editor_may_place(actor, *, region, park) -> None:
         raise PermissionDenied(_("This region or park is outside your jurisdiction."))
 
 
-def check_planned_dates(values: dict) -> None:
-    errors = {}
-    last_label, last_value = None, None
-    for name in PLANNED_DATE_FIELD.values():
-        label = Project._meta.get_field(name).verbose_name
-        value = values.get(name)
-        if value is None:
-            continue
-        if last_value is not None and value < last_value:
-            errors[name] = _(
-                "The %(this)s (%(this_date)s) is before the %(that)s (%(that_date)s)."
-            ) % {
-                "this": label,
-                "this_date": format_date(value),
-                "that": last_label,
-                "that_date": format_date(last_value),
-            }
-        last_label, last_value = label, value
-    if errors:
-        raise ValidationError(errors)
-
-
-def _check_stage_dates(
-    dates: dict[int, datetime.date], *, field: str | None = None, now: datetime.date | None = None
-) -> None:
-    """Stage dates must not lie in the future and must follow the order of the lifecycle.
-
-    Errors name ``field``, or else the date field of the stage at fault.
-    """
-    now = now or today()
-    # The latest stage first: an earlier stage without a date of its own took its date.
-    for stage in sorted(dates, reverse=True):
-        if dates[stage] > now:
-            raise ValidationError(
-                {
-                    field or STAGE_DATE_FIELD[Stage(stage)]: _(
-                        "The date of “%(stage)s” (%(date)s) is in the future."
-                    )
-                    % {"stage": Stage(stage).label, "date": dates[stage].isoformat()}
-                }
-            )
-    previous_stage, previous_date = None, None
-    for stage in sorted(dates):
-        value = dates[stage]
-        if previous_date is not None and value < previous_date:
-            at = field or STAGE_DATE_FIELD[Stage(stage)]
-            raise ValidationError(
-                {
-                    at: _(
-                        "“%(stage)s” (%(date)s) cannot be before “%(previous)s” (%(previous_date)s)."
-                    )
-                    % {
-                        "stage": Stage(stage).label,
-                        "date": format_date(value),
-                        "previous": Stage(previous_stage).label,
-                        "previous_date": format_date(previous_date),
-                    }
-                }
-            )
-        previous_stage, previous_date = stage, value
-
-
-def _fill_skipped(
-    *, from_stage: int, to_stage: int, effective_date, given: dict | None
-) -> dict[int, datetime.date]:
-    """Dates for every stage from ``from_stage`` to ``to_stage``: a skipped stage without a date
-    of its own takes the date of the next stage that has one."""
-    given = {int(k): v for k, v in (given or {}).items() if v}
-    dates: dict[int, datetime.date] = {to_stage: effective_date}
-    carry = effective_date
-    for stage in range(to_stage - 1, from_stage - 1, -1):
-        carry = given.get(stage, carry)
-        dates[stage] = carry
-    return dates
-
-
 def _lock(project: Project) -> Project:
     """The project as the write hook locked it (its row is held until the transaction ends)."""
     return current_write().locked[project.pk]
@@ -219,13 +151,13 @@ def project_create(
     check_planned_dates(data)
     stage = Stage(int(stage))
     given = {int(k): v for k, v in (stage_dates or {}).items() if v}
-    dates = _fill_skipped(
+    dates = fill_skipped_stages(
         from_stage=Stage.LEAD,
         to_stage=stage,
         effective_date=given.get(stage, today()),
         given=given,
     )
-    _check_stage_dates(dates)
+    check_stage_dates(dates)
     with project_write(actor) as write:
         project = Project(**{k: v for k, v in data.items() if k in EDITABLE_FIELDS})
         if not project.code and project.region_id:
@@ -397,10 +329,10 @@ def _create_chunk(actor, rows, allowed_regions, investors, codes, now, moment, a
         check_planned_dates(row)
         stage = int(row.get("stage") or Stage.LEAD)
         given = {s: row.get(f) for s, f in STAGE_DATE_FIELD.items() if s <= stage and row.get(f)}
-        dates = _fill_skipped(
+        dates = fill_skipped_stages(
             from_stage=Stage.LEAD, to_stage=stage, effective_date=given.get(stage, now), given=given
         )
-        _check_stage_dates(dates, now=now)
+        check_stage_dates(dates, now=now)
         data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
         data["investor"] = investors.get(row.get("investor") or "")
         data["code"] = row.get("code") or codes.next(region, now.year)
@@ -574,7 +506,7 @@ def stage_advance(
     _check_version(locked, expected_version)
     _check_editor_may_place(actor, region=locked.region, park=locked.park)
     to_stage = Stage(int(to_stage))
-    if locked.is_dropped:
+    if not may_advance(locked) and locked.is_dropped:
         raise ValidationError(
             {"to_stage": _("This project was dropped; correct the drop before moving it on.")}
         )
@@ -590,13 +522,13 @@ def stage_advance(
         )
     if effective_date is None:
         raise ValidationError({"effective_date": _("Enter the date the stage was reached.")})
-    new_dates = _fill_skipped(
+    new_dates = fill_skipped_stages(
         from_stage=locked.stage + 1,
         to_stage=to_stage,
         effective_date=effective_date,
         given=skipped_dates,
     )
-    _check_stage_dates({locked.stage: locked.stage_since, **new_dates}, field="effective_date")
+    check_stage_dates({locked.stage: locked.stage_since, **new_dates}, field="effective_date")
     created = StageEvent.objects.bulk_create(
         [
             StageEvent(
@@ -648,7 +580,7 @@ def stage_correct(
     if event.kind == StageEvent.Kind.ADVANCE and not retract:
         dates = {s: getattr(locked, f) for s, f in STAGE_DATE_FIELD.items() if getattr(locked, f)}
         dates[event.stage] = new_date
-        _check_stage_dates(dates, field="new_date")
+        check_stage_dates(dates, field="new_date")
     elif new_date is not None and new_date > today():
         raise ValidationError({"new_date": _("The date cannot be in the future.")})
     correction = StageEvent.objects.create(
@@ -672,10 +604,12 @@ def project_drop(
     """终止: drop a project that has not reached production, with a reason."""
     locked = _lock(project)
     _check_editor_may_place(actor, region=locked.region, park=locked.park)
-    if locked.is_dropped:
-        raise ValidationError(_("This project is already dropped."))
-    if locked.stage >= Stage.PRODUCTION:
-        raise ValidationError(_("A project in production cannot be dropped."))
+    if not may_drop(locked):
+        raise ValidationError(
+            _("This project is already dropped.")
+            if locked.is_dropped
+            else _("A project in production cannot be dropped.")
+        )
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason the project was dropped.")})
     if effective_date > today():
@@ -747,7 +681,7 @@ def progress_report_submit(
     period = period.replace(day=1)
     if period > today().replace(day=1):
         raise ValidationError({"period": _("You cannot report a month that has not begun.")})
-    if project.stage < Stage.STARTED:
+    if not may_report_progress(project):
         raise ValidationError({"period": _("Progress is reported once construction has started.")})
     if project.started_on and period < project.started_on.replace(day=1):
         raise ValidationError(

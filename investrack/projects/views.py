@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from investrack.core import progress
 from investrack.core.forms import add_service_error
 from investrack.core.permissions import get_for_user_or_404, require_editor
-from investrack.projects import exports, imports, selectors, services
+from investrack.projects import exports, imports, rules, selectors, services
 from investrack.projects.filters import industry_choices
 from investrack.projects.forms import (
     CorrectionForm,
@@ -157,6 +157,7 @@ def project_detail(request, pk: int):
                 for stage, field in STAGE_DATE_FIELD.items()
             ],
             "can_edit": request.user.can_edit_projects,
+            "actions": rules.allowed_actions(project),
         },
     )
 
