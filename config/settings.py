@@ -100,7 +100,6 @@ OIDC_USERNAME_CLAIM = os.environ.get("OIDC_USERNAME_CLAIM", "preferred_username"
 OIDC_ROLE_CLAIM = os.environ.get("OIDC_ROLE_CLAIM", "")
 OIDC_REGION_CLAIM = os.environ.get("OIDC_REGION_CLAIM", "")
 OIDC_CREATE_USER = False
-LOGIN_URL_PATH = "/accounts/login/"
 if OIDC_ENABLED:
     AUTHENTICATION_BACKENDS.append("investrack.accounts.oidc.OfficialsBackend")
 

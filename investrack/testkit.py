@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-FORM_URLS_TESTED: set[str] = set()  # url names whose forms a round-trip test submitted
-
 
 @dataclass
 class _Select:
@@ -182,11 +180,4 @@ def rendered_form(response, *, action: str | None = None, id: str | None = None,
         forms = [f for f in forms if f.action.split("?")[0] == target]
     if len(forms) != 1:
         raise AssertionError(f"{len(forms)} {method} forms to {action or id or path} on {path}")
-    try:
-        from django.urls import resolve
-
-        match = resolve(forms[0].action.split("?")[0])
-        FORM_URLS_TESTED.add(f"{match.namespace}:{match.url_name}".lstrip(":"))
-    except Exception:  # noqa: BLE001 - an unresolvable action is the caller's to notice
-        pass
     return forms[0]

@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
+from django.shortcuts import resolve_url
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
@@ -87,7 +88,7 @@ class _Callback(OIDCAuthenticationCallbackView):
                 "an administrator. Ask them, or log in with your password."
             ),
         )
-        return settings.LOGIN_URL_PATH
+        return resolve_url(settings.LOGIN_URL)
 
 
 def oidc_callback(request):

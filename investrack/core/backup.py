@@ -5,7 +5,6 @@ the manifest's counts against what it restored."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import shutil
@@ -154,8 +153,3 @@ def restore(*, folder: Path) -> dict:
 
 def backup_dir() -> Path:
     return Path(os.environ.get("BACKUP_DIR") or Path(settings.BASE_DIR) / "backups")
-
-
-def age(folder: Path) -> datetime.timedelta:
-    made = json.loads((folder / "manifest.json").read_text())["made_at"]
-    return timezone.now() - datetime.datetime.fromisoformat(made)

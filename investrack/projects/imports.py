@@ -852,21 +852,18 @@ class _RowFailed(Exception):
 
 
 def _plan(batch: ImportBatch, user, *, step: str = "") -> Plan:
+    """Plan the stored file; a sheet that cannot be read, or meets a limit while its rows
+    are read, is one error of the plan."""
     columns, planner, _writer = KINDS[batch.kind]
     with batch.file.open("rb") as handle:
         try:
             sheet = Sheet(handle, batch.original_name, columns)
-        except SheetError as exc:
-            plan = Plan()
-            plan.error(0, "", exc)
-            return plan
-        if step:
-            sheet.on_row = progress.Counter(
-                progress_key(batch), total=sheet.size_hint, step=step
-            ).add
-        try:
+            if step:
+                sheet.on_row = progress.Counter(
+                    progress_key(batch), total=sheet.size_hint, step=step
+                ).add
             plan = planner(sheet, user=user)
-        except SheetError as exc:  # a limit met while reading the rows
+        except SheetError as exc:
             plan = Plan()
             plan.error(0, "", exc)
             return plan

@@ -103,13 +103,12 @@ def project_write(
             rows_after = _rows(ids)
             changed = [pk for pk in ids if rows_before.get(pk) != rows_after.get(pk)]
             audited = {}
-            for pk in ids if audit else ():
-                project = Project.objects.get(pk=pk)
+            for project in Project.objects.filter(pk__in=ids) if audit else ():
                 changes = audit_log.diff(
-                    audit_before[pk], audit_log.snapshot(project, AUDITED_FIELDS)
+                    audit_before[project.pk], audit_log.snapshot(project, AUDITED_FIELDS)
                 )
                 if changes:
-                    audited[pk] = (project, changes)
+                    audited[project.pk] = (project, changes)
             bumped = sorted(set(changed) | set(audited))
             if bumped:
                 Project.objects.filter(pk__in=bumped).update(
