@@ -45,9 +45,12 @@ serve: install
 	@echo "investrack (gunicorn): http://127.0.0.1:8000"
 	$(SERVE_ENV) $(BIN)/gunicorn -c config/gunicorn.conf.py config.wsgi
 
+# Style and complexity (ruff), the apps' layers (import-linter), the typed signatures (mypy).
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+	$(DEV_ENV) $(BIN)/mypy
 
 # The whole suite on SQLite, then again on a throwaway PostgreSQL server; then lint.
 test: system-deps install lint

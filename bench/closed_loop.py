@@ -39,12 +39,12 @@ def main() -> int:
     from django.utils import timezone
 
     from investrack.accounts.models import User
+    from investrack.closed_loop.demo import demo_department_users, seed_closed_loop
+    from investrack.closed_loop.models import Notification, Problem, ProjectLight
+    from investrack.closed_loop.services import lights_outdated
+    from investrack.daily.job import daily_run
     from investrack.projects.models import Project
     from investrack.regions.models import Region
-    from investrack.service.daily import daily_run
-    from investrack.service.demo import demo_department_users, seed_closed_loop
-    from investrack.service.models import Notification, Problem, ProjectLight
-    from investrack.service.services import lights_outdated
 
     call_command("migrate", verbosity=0)
     have = Project.objects.count()

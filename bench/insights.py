@@ -172,8 +172,8 @@ def main() -> int:
     _seed(args, on_postgres)
     if on_postgres and args.events:
         _top_up_events(args.events)
-    from investrack.service.daily import daily_run
-    from investrack.service.models import LightsRecorded
+    from investrack.closed_loop.models import LightsRecorded
+    from investrack.daily.job import daily_run
 
     if not LightsRecorded.objects.filter(on=timezone.localdate(), is_current=True).exists():
         started = time.perf_counter()

@@ -60,8 +60,10 @@ INSTALLED_APPS = [
     "investrack.accounts",
     "investrack.regions",
     "investrack.projects",
-    "investrack.service",
+    "investrack.closed_loop",
     "investrack.insights",
+    "investrack.daily",
+    "investrack.demo_city",
 ]
 
 MIDDLEWARE = [
@@ -149,7 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "investrack.core.menu.menu",
+                "investrack.accounts.menu.menu",
             ],
         },
     },

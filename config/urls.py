@@ -5,13 +5,13 @@ from django.urls import include, path
 from config.api import api
 from investrack.accounts import oidc
 from investrack.core.health import healthz
-from investrack.projects import views as project_views
+from investrack.projects.views import lists as project_lists
 
 urlpatterns = [
-    path("", project_views.home, name="home"),
+    path("", project_lists.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("projects/", include("investrack.projects.urls")),
-    path("", include("investrack.service.urls")),
+    path("", include("investrack.closed_loop.urls")),
     path("insights/", include("investrack.insights.urls")),
     path("api/v1/", api.urls),
     path("accounts/profile/", include("investrack.accounts.urls")),

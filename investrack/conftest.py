@@ -43,7 +43,7 @@ def load_reference_data_if_flushed():
     if not Industry.objects.exists():
         load_industries(Industry)
     defaults = importlib.import_module(
-        "investrack.service.migrations.0002_default_rules_and_checklist"
+        "investrack.closed_loop.migrations.0002_default_rules_and_checklist"
     )
     defaults.load(apps, None)
 
@@ -204,11 +204,14 @@ def make_project(county_staff, county):
             "total_investment": Decimal("150000000"),
             **fields,
         }
+        dates = dict(dates or {})
+        if stage != Stage.LEAD and not dates.get(stage):
+            dates[stage] = timezone.localdate()  # the service asks when the stage was reached
         return services.project_create(
             actor=actor or county_staff,
             data=data,
             stage=stage,
-            stage_dates=dates or {},
+            stage_dates=dates,
             linked_leaders=linked_leaders,
         )
 
@@ -260,11 +263,11 @@ def world(city, county, other_county, park, other_park, department):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from investrack.accounts import services as account_services
+    from investrack.closed_loop import services as loop
+    from investrack.closed_loop.models import Notification
     from investrack.projects import imports
     from investrack.projects.models import EvidenceFile, StageEvent
     from investrack.regions.models import IndustryChain
-    from investrack.service import services as loop
-    from investrack.service.models import Notification
 
     users = {
         "city_admin": make_user("w-admin", Role.CITY_ADMIN, region=city),

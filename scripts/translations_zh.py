@@ -646,6 +646,8 @@ ZH.update(
         "regions it applies to": "适用地区",
         "Left empty, the rule applies everywhere.": "不选则适用于所有地区。",
         "Closed loop: problems, approvals, warnings": "闭环服务：问题、代办、预警",
+        "Daily job": "每日任务",
+        "Demo city": "演示城市",
         "Red light: %(project)s": "亮红灯：%(project)s",
         "The project turned red on %(date)s.": "项目于 %(date)s 亮红灯。",
         "Deadline %(deadline)s: %(title)s (%(project)s)": "办理期限 %(deadline)s：%(title)s（%(project)s）",

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investrack.accounts.models import ApiToken
+from investrack.accounts.models import ApiToken, User
 from investrack.core import audit
 from investrack.core.models import AuditEntry
 
@@ -23,7 +23,7 @@ def token_digest(key: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
     """A new key for ``user``; returns the record and the key, which is never shown again."""
     name = (name or "").strip()
     if not name:
@@ -41,7 +41,7 @@ def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     return token, key
 
 
-def api_token_revoke(*, user, token_id: int) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: int) -> ApiToken:
     token = ApiToken.objects.get(pk=token_id, user=user)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
@@ -49,7 +49,7 @@ def api_token_revoke(*, user, token_id: int) -> ApiToken:
     return token
 
 
-def user_for_api_key(key: str):
+def user_for_api_key(key: str) -> User | None:
     """The active user a key belongs to, noting when it was last used; None if none."""
     if not key or not key.startswith(KEY_PREFIX):
         return None
@@ -66,7 +66,7 @@ def user_for_api_key(key: str):
     return token.user
 
 
-def sessions_end_all(*, user) -> None:
+def sessions_end_all(*, user: User) -> None:
     """Every session of ``user`` ends at its next request (the session hash changes)."""
     from django.db.models import F
 

@@ -37,7 +37,7 @@ def test_a_leader_drills_down_from_a_bar_and_takes_the_briefing(live_server, pag
             data={"name": f"鹿城项目{n}", "code": f"LC-D-{n}", "region": county,
                   "total_investment": 300_000_000},
             stage=stage,
-            stage_dates={Stage.SIGNED: today, Stage.STARTED: today},
+            stage_dates={s: today for s in (Stage.SIGNED, Stage.STARTED) if s <= stage},
         )  # fmt: skip
 
     log_in(page, base, official)

@@ -17,6 +17,8 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from investrack.closed_loop.lights import LightBook
+from investrack.closed_loop.models import OPEN_STATUSES, Light, Problem
 from investrack.core.units import format_amount, format_date
 from investrack.insights import charts
 from investrack.insights.indicators import (
@@ -37,8 +39,6 @@ from investrack.insights.selectors import (
 )
 from investrack.projects.models import Category, Project
 from investrack.regions.models import Indicator
-from investrack.service.lights import LightBook
-from investrack.service.models import OPEN_STATUSES, Light, Problem
 
 HEADLINE = [
     Indicator.INTRODUCED,

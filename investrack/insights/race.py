@@ -19,6 +19,8 @@ from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import Rank
 from django.utils import timezone
 
+from investrack.closed_loop.lights import LightBook
+from investrack.closed_loop.models import Light, ProjectLight
 from investrack.insights.indicators import (
     IndicatorTable,
     Period,
@@ -30,8 +32,6 @@ from investrack.insights.indicators import (
 from investrack.insights.models import RaceStanding
 from investrack.projects.models import ProgressTotal, Project, StageTotal
 from investrack.regions.models import Park, RaceWeight, Region
-from investrack.service.lights import LightBook
-from investrack.service.models import Light, ProjectLight
 
 
 def race_weights(year: int) -> dict[str, Decimal]:

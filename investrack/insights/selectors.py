@@ -10,12 +10,16 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, Value, When
+from django.db.models.expressions import Expression
 from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investrack.core.permissions import parks_for, regions_for, scope
+from investrack.accounts.models import User
+from investrack.accounts.permissions import parks_for, regions_for, scope
+from investrack.closed_loop.lights import LightBook, in_stages_on
+from investrack.closed_loop.models import ProjectLight
 from investrack.insights.indicators import (
     IndicatorTable,
     Period,
@@ -36,8 +40,6 @@ from investrack.projects.models import (
 )
 from investrack.projects.selectors import projects_visible_to
 from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Park, Region
-from investrack.service.lights import LightBook, in_stages_on
-from investrack.service.models import ProjectLight
 
 
 @dataclass
@@ -54,7 +56,7 @@ class Area:
     stages: QuerySet | None = None  # the area's monthly stage totals
 
 
-def area_for(user, *, region: str = "", park: str = "") -> Area:
+def area_for(user: User, *, region: str = "", park: str = "") -> Area:
     """The user's jurisdiction, or a county or park inside it (404 outside)."""
     area = _area_for(user, region=region, park=park)
     # The same scope on the monthly totals, which know their county and park.
@@ -64,21 +66,22 @@ def area_for(user, *, region: str = "", park: str = "") -> Area:
     return area
 
 
-def _area_for(user, *, region: str = "", park: str = "") -> Area:
+def _area_for(user: User, *, region: str = "", park: str = "") -> Area:
     projects = projects_visible_to(user)
     if park:
-        found = parks_for(user).filter(code=park).first()
-        if found is None:
+        the_park = parks_for(user).filter(code=park).first()
+        if the_park is None:
             raise Http404(_("No such park in your jurisdiction."))
-        return Area(found.name, projects.filter(park=found), {"park": found.code}, "park",
-                    parks_for(user).filter(pk=found.pk))  # fmt: skip
-    if user.park_id:
+        return Area(the_park.name, projects.filter(park=the_park), {"park": the_park.code},
+                    "park", parks_for(user).filter(pk=the_park.pk))  # fmt: skip
+    if user.park is not None:
         return _area_for(user, park=user.park.code)
+    found: Region | None
     if region:
         found = regions_for(user).filter(code=region).first()
         if found is None:
             raise Http404(_("No such region in your jurisdiction."))
-    elif user.region_id and user.region.level == Region.Level.COUNTY:
+    elif user.region is not None and user.region.level == Region.Level.COUNTY:
         found = user.region
     else:
         city = user.region
@@ -88,7 +91,9 @@ def _area_for(user, *, region: str = "", park: str = "") -> Area:
                 parks_for(user).filter(region=found), found)  # fmt: skip
 
 
-def area_table(area: Area, period: Period, *, level: str | None = None, category: str = ""):
+def area_table(
+    area: Area, period: Period, *, level: str | None = None, category: str = ""
+) -> IndicatorTable:
     """The indicator table of ``area``'s counties (or parks) and of the whole."""
     level = level or area.level
     units = area.units
@@ -104,7 +109,7 @@ def area_table(area: Area, period: Period, *, level: str | None = None, category
         total_name=area.name,
         total_region=area.region,
         category=category,
-        progress=area.progress,
+        progress=area.progress if area.progress is not None else ProgressTotal.objects.none(),
         stages=area.stages,
     )
 
@@ -198,7 +203,9 @@ def _trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[i
     return counts
 
 
-def monthly_trend(area: Area, period: Period, table: IndicatorTable, *, category: str = ""):
+def monthly_trend(
+    area: Area, period: Period, table: IndicatorTable, *, category: str = ""
+) -> list[dict]:
     """Signings, starts and completions per month of the year so far, cumulated, with the
     annual target spread evenly over the months."""
     months = [datetime.date(period.year, m, 1) for m in range(1, period.until.month + 1)]
@@ -242,7 +249,7 @@ def _introduced(area: Area, period: Period, category: str) -> QuerySet:
 
 
 def _introduced_by(area: Area, period: Period, category: str, kind: str, column: str,
-                   of_project) -> dict:  # fmt: skip
+                   of_project: Expression | F) -> dict:  # fmt: skip
     """``{key: {"count", "amount"}}``: projects introduced in the period and their
     investment per ``column`` of the stage totals of ``kind`` when they are exact for the
     period, else per ``of_project`` (the same key read on the projects), in one query."""

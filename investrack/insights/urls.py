@@ -1,17 +1,17 @@
 from django.urls import path, re_path
 
-from investrack.insights import views
+from investrack.insights.views import figures, targets
 
 app_name = "insights"
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("indicators/", views.indicators, name="indicators"),
-    path("race/", views.race_page, name="race"),
-    path("targets/", views.targets, name="targets"),
-    path("targets/sheet/", views.targets_download, name="targets_download"),
-    path("targets/upload/", views.targets_upload, name="targets_upload"),
-    re_path(r"^briefing\.(?P<fmt>docx|pdf)$", views.briefing, name="briefing"),
-    path("chains/", views.chain_list, name="chains"),
-    path("chains/<int:pk>/", views.chain_map, name="chain"),
+    path("", figures.dashboard, name="dashboard"),
+    path("indicators/", figures.indicators, name="indicators"),
+    path("race/", figures.race_page, name="race"),
+    path("targets/", targets.targets, name="targets"),
+    path("targets/sheet/", targets.targets_download, name="targets_download"),
+    path("targets/upload/", targets.targets_upload, name="targets_upload"),
+    re_path(r"^briefing\.(?P<fmt>docx|pdf)$", figures.briefing, name="briefing"),
+    path("chains/", figures.chain_list, name="chains"),
+    path("chains/<int:pk>/", figures.chain_map, name="chain"),
 ]

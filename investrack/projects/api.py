@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 from pydantic import AfterValidator
 
-from investrack.core.permissions import parks_for, regions_for
+from investrack.accounts.permissions import parks_for, regions_for
 from investrack.projects import open_data, selectors, services
 from investrack.projects.models import STAGE_DATE_FIELD, Category, Stage, StageEvent
 from investrack.regions.models import Indicator, Industry
@@ -253,9 +253,7 @@ def _references(user, data: dict) -> dict:
         else:
             data["industry"] = None
     if "investor" in data:
-        data["investor"] = services.investor_for_name(
-            name=data["investor"] or "", origin="domestic"
-        )
+        data["investor"] = services.InvestorName(data["investor"] or "")
     for key in ("description", "national_code"):
         if key in data and data[key] is None:
             data[key] = ""

@@ -305,38 +305,51 @@ def existing_demo_logins() -> list[tuple[str, str, str]]:
     ]
 
 
-@transaction.atomic
-def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool = True, log=None):  # noqa: C901 - to split (issue 14)
-    seeding_started = timezone.now()
-    recorded: dict = {}
+@dataclass
+class DemoWorld:
+    """What the demo's projects are drawn from: the city, its counties, parks and people."""
 
-    def recorded_at(period: datetime.date) -> datetime.datetime:
-        """A month's report is recorded early the next month (never after now)."""
-        if period not in recorded:
-            day = period + datetime.timedelta(days=38)
-            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
-            recorded[period] = min(moment, seeding_started)
-        return recorded[period]
+    as_of: datetime.date
+    city: Region
+    counties: list[Region]
+    parks_by_county: dict[int, list[Park]]
+    departments: list[Department]
+    tags: list[Tag]
+    managers: dict[int, list[Person]]
+    leaders: dict[int, list[Person]]
+    recorder: dict[int, User]
+    logins: list[tuple[str, str, str]]
 
-    rng = random.Random(seed)
+
+def demo_world(*, seed: int, as_of: datetime.date) -> DemoWorld:
+    """The reference rows, people and log-ins of the demo city (idempotent)."""
     city, counties, parks, departments, tags = _reference(as_of)
     managers, leaders = _people(random.Random(seed + 1), counties, departments)
     logins = create_demo_users(city, counties, parks, departments)
-    recorder = {c.pk: User.objects.get(username=f"county{c.code}") for c in counties}
-    from investrack.service.demo import seed_standards
-
-    seed_standards(counties)  # before the projects: their lights count the standards
     parks_by_county: dict[int, list[Park]] = {}
     for park in parks:
         parks_by_county.setdefault(park.region_id, []).append(park)
-    industries = {i.code: i for i in Industry.objects.filter(code__in=[p[0] for p in PRODUCTS])}
-    chain_links = dict(ChainLink.objects.filter(chain__name="新能源汽车").values_list("name", "pk"))
-    # Investors: a pool shared by projects, so that groups have several projects and phases.
-    existing_investors = Investor.objects.count()
+    return DemoWorld(
+        as_of=as_of,
+        city=city,
+        counties=counties,
+        parks_by_county=parks_by_county,
+        departments=departments,
+        tags=tags,
+        managers=managers,
+        leaders=leaders,
+        recorder={c.pk: User.objects.get(username=f"county{c.code}") for c in counties},
+        logins=logins,
+    )
+
+
+def _investor_pool(rng: random.Random, projects: int) -> list[Investor]:
+    """A pool shared by projects, so that groups have several projects and phases."""
+    existing = Investor.objects.count()
     pool = max(50, projects // 3)
     investors = [
         Investor(
-            name=f"温州{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_TAILS)}有限公司{existing_investors + i:05d}",
+            name=f"温州{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_TAILS)}有限公司{existing + i:05d}",
             parent_group=rng.choice(GROUPS),
             origin=rng.choices(
                 [Origin.DOMESTIC, Origin.FOREIGN, Origin.HMT, Origin.RETURNING], [70, 8, 7, 15]
@@ -345,203 +358,245 @@ def seed_demo(*, projects: int, seed: int, as_of: datetime.date, progress: bool 
         for i in range(pool)
     ]
     Investor.objects.bulk_create(investors, batch_size=BATCH)
-    investors = list(Investor.objects.order_by("-id")[:pool])
+    return list(Investor.objects.order_by("-id")[:pool])
+
+
+def _planned_dates(rng: random.Random, dates: dict) -> dict[str, datetime.date]:
+    """Planned dates, each following the previous one, as the services require."""
+    planned = {
+        "planned_sign_date": dates.get(Stage.NEGOTIATING, dates[Stage.LEAD])
+        + datetime.timedelta(days=rng.randint(60, 200)),
+        "planned_start_date": dates.get(
+            Stage.SIGNED, dates[Stage.LEAD] + datetime.timedelta(days=200)
+        )
+        + datetime.timedelta(days=rng.randint(60, 240)),
+    }
+    planned["planned_start_date"] = max(planned["planned_start_date"], planned["planned_sign_date"])
+    planned["planned_completion_date"] = max(
+        dates.get(Stage.STARTED, planned["planned_start_date"]),
+        planned["planned_start_date"],
+    ) + datetime.timedelta(days=rng.randint(360, 720))
+    planned["planned_production_date"] = max(
+        dates.get(Stage.COMPLETED, planned["planned_completion_date"]),
+        planned["planned_completion_date"],
+    ) + datetime.timedelta(days=rng.randint(30, 120))
+    return planned
+
+
+@dataclass
+class _Drawn:
+    """A project drawn at random, with what its events, tags and reports are made from."""
+
+    project: Project
+    dates: dict
+    county: Region
+    r: float
+    tags: list[Tag]
+    amount: Decimal
+
+
+def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
+    """One random project (the order of the draws keeps a seed's city unchanged)."""
+    industries, chain_links = lookups
+    counties, as_of = world.counties, world.as_of
     stages, weights = zip(*STAGE_WEIGHTS, strict=True)
+    county = counties[rng.randrange(len(counties))]
+    park = rng.choice(world.parks_by_county.get(county.pk, [None]) + [None])
+    code, category, product_names = PRODUCTS[rng.randrange(len(PRODUCTS))]
+    stage = Stage(rng.choices(stages, weights)[0])
+    dates = _dates(rng, stage, as_of)
+    amount = _amount(rng)
+    land = (amount / Decimal(10_000) / Decimal(rng.randint(150, 900))).quantize(Decimal("0.1"))
+    product = rng.choice(product_names)
+    name = rng.choice(NAME_FORMS).format(n=rng.randint(1, 200) * 5, p=product)
+    year = dates[Stage.LEAD].year
+    investor = investors[rng.randrange(len(investors))]
+    foreign = (
+        (amount * Decimal(rng.randint(20, 60)) / 100 / 7).quantize(Decimal("100000"))
+        if investor.origin in (Origin.FOREIGN, Origin.HMT)
+        else None
+    )
+    planned = _planned_dates(rng, dates)
+    dropped = stage < Stage.PRODUCTION and rng.random() < 0.04
+    stalled = not dropped and Stage.SIGNED <= stage <= Stage.STARTED and rng.random() < 0.08
+    project = Project(
+        name=f"{investor.name[2:6]}{name}",
+        code=f"{county.code}-{year}-{n + 1:07d}",
+        national_code=(
+            f"{dates[Stage.SIGNED].year}-{county.code}-{code[:2]}-03-{n + 1:06d}"
+            if stage >= Stage.SIGNED and rng.random() < 0.7 and n < 999_999
+            else ""
+        ),
+        investor=investor,
+        category=category,
+        industry=industries.get(code),
+        chain_link_id=chain_links.get(CHAIN_LINK_OF_PRODUCT.get(product, "")),
+        region=county,
+        park=park,
+        total_investment=amount,
+        foreign_investment=foreign,
+        foreign_currency="USD",
+        land_area=land if category != Category.HEADQUARTERS else None,
+        expected_annual_output=amount * Decimal(rng.randint(8, 25)) / 10,
+        expected_annual_tax=(amount * Decimal(rng.randint(3, 12)) / 100).quantize(Decimal(1)),
+        source_channel=rng.choice(SourceChannel.values),
+        stage=stage,
+        stage_since=dates[stage],
+        dropped_on=(dates[stage] + datetime.timedelta(days=rng.randint(10, 200)))
+        if dropped
+        else None,
+        drop_reason="企业投资计划调整，项目终止" if dropped else "",
+        is_stalled=stalled,
+        stalled_reason="用地指标未落实，项目暂缓推进" if stalled else "",
+        responsible_person=rng.choice(world.managers[county.pk]),
+        **planned,
+    )
+    if project.dropped_on and project.dropped_on > as_of:
+        project.dropped_on = as_of
+    for stage_, day in dates.items():
+        setattr(project, STAGE_DATE_FIELD[stage_], day)
+    r = rng.random()
+    chosen_tags = rng.sample(world.tags, k=rng.choice([0, 0, 1, 1, 2]))
+    return _Drawn(project, dates, county, r, chosen_tags, amount)
+
+
+def _events(drawn: _Drawn, who: User, as_of: datetime.date) -> list[StageEvent]:
+    """The stage events that brought a drawn project where it stands."""
+    project = drawn.project
+    events = [
+        StageEvent(
+            project=project,
+            kind=StageEvent.Kind.ADVANCE,
+            stage=stage,
+            effective_date=day,
+            recorded_by=who,
+            note="",
+        )
+        for stage, day in sorted(drawn.dates.items())
+    ]
+    if project.dropped_on:
+        events.append(
+            StageEvent(
+                project=project,
+                kind=StageEvent.Kind.DROP,
+                effective_date=project.dropped_on,
+                note=project.drop_reason,
+                recorded_by=who,
+            )
+        )
+    if project.is_stalled:
+        events.append(
+            StageEvent(
+                project=project,
+                kind=StageEvent.Kind.STALL,
+                effective_date=min(project.stage_since + datetime.timedelta(days=30), as_of),
+                note=project.stalled_reason,
+                recorded_by=who,
+            )
+        )
+    return events
+
+
+def _reports(drawn: _Drawn, who: User, as_of: datetime.date, recorded_at) -> list[dict]:
+    """Monthly progress reports from the start (most report every month; one in eight
+    stopped reporting a while ago); foreign capital arrives over the months of
+    construction (in US dollars)."""
+    dates, project, r = drawn.dates, drawn.project, drawn.r
+    if Stage.STARTED not in dates:
+        return []
+    start = dates[Stage.STARTED].replace(day=1)
+    end = dates.get(Stage.COMPLETED, as_of).replace(day=1)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if Stage.COMPLETED in dates:
+        months += 1
+    if r > 0.875:
+        months = min(months, 1 + int(r * 1000) % 6)
+    monthly = (drawn.amount / Decimal(max(24, months))).quantize(Decimal("10000"))
+    foreign_monthly = (
+        (project.foreign_investment / Decimal(max(24, months))).quantize(Decimal(100))
+        if project.foreign_investment
+        else None
+    )
+    reports = []
+    for k in range(months):
+        y, m = divmod(start.month - 1 + k, 12)
+        period = datetime.date(start.year + y, m + 1, 1)
+        reports.append(
+            {
+                "project_id": project.pk,
+                "period": period,
+                "investment_completed": monthly,
+                "foreign_investment_arrived": foreign_monthly,
+                "construction_progress": min(100, (k + 1) * 100 // max(months, 12)),
+                "note": "",
+                "reported_by_id": who.pk,
+                "reported_at": recorded_at(period),
+            }
+        )
+    return reports
+
+
+def _report_moments():
+    """When a month's report is recorded: early the next month (never after now)."""
+    seeding_started = timezone.now()
+    recorded: dict = {}
+
+    def recorded_at(period: datetime.date) -> datetime.datetime:
+        if period not in recorded:
+            day = period + datetime.timedelta(days=38)
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
+            recorded[period] = min(moment, seeding_started)
+        return recorded[period]
+
+    return recorded_at
+
+
+@transaction.atomic
+def seed_projects(
+    world: DemoWorld, *, projects: int, seed: int, progress: bool = True, log=None
+) -> None:
+    """``projects`` random projects of the demo city with their history, in batches, each
+    batch one write through the hook (its totals and lights kept as for any other write)."""
+    rng = random.Random(seed)
+    as_of = world.as_of
+    recorded_at = _report_moments()
+    lookups = (
+        {i.code: i for i in Industry.objects.filter(code__in=[p[0] for p in PRODUCTS])},
+        dict(ChainLink.objects.filter(chain__name="新能源汽车").values_list("name", "pk")),
+    )
+    investors = _investor_pool(rng, projects)
     start_index = Project.objects.count()
     made = 0
     Through = Project.tags.through
     Leaders = Project.linked_leaders.through
     while made < projects:
         size = min(BATCH, projects - made)
-        batch, plans = [], []
-        for i in range(size):
-            n = start_index + made + i
-            county = counties[rng.randrange(len(counties))]
-            park = rng.choice(parks_by_county.get(county.pk, [None]) + [None])
-            code, category, product_names = PRODUCTS[rng.randrange(len(PRODUCTS))]
-            stage = Stage(rng.choices(stages, weights)[0])
-            dates = _dates(rng, stage, as_of)
-            amount = _amount(rng)
-            land = (amount / Decimal(10_000) / Decimal(rng.randint(150, 900))).quantize(
-                Decimal("0.1")
-            )
-            product = rng.choice(product_names)
-            name = rng.choice(NAME_FORMS).format(n=rng.randint(1, 200) * 5, p=product)
-            year = dates[Stage.LEAD].year
-            investor = investors[rng.randrange(len(investors))]
-            foreign = (
-                (amount * Decimal(rng.randint(20, 60)) / 100 / 7).quantize(Decimal("100000"))
-                if investor.origin in (Origin.FOREIGN, Origin.HMT)
-                else None
-            )
-            planned = {
-                "planned_sign_date": dates.get(Stage.NEGOTIATING, dates[Stage.LEAD])
-                + datetime.timedelta(days=rng.randint(60, 200)),
-                "planned_start_date": dates.get(
-                    Stage.SIGNED, dates[Stage.LEAD] + datetime.timedelta(days=200)
-                )
-                + datetime.timedelta(days=rng.randint(60, 240)),
-            }
-            # Each plan follows the previous one, as the services require.
-            planned["planned_start_date"] = max(
-                planned["planned_start_date"], planned["planned_sign_date"]
-            )
-            planned["planned_completion_date"] = max(
-                dates.get(Stage.STARTED, planned["planned_start_date"]),
-                planned["planned_start_date"],
-            ) + datetime.timedelta(days=rng.randint(360, 720))
-            planned["planned_production_date"] = max(
-                dates.get(Stage.COMPLETED, planned["planned_completion_date"]),
-                planned["planned_completion_date"],
-            ) + datetime.timedelta(days=rng.randint(30, 120))
-            dropped = stage < Stage.PRODUCTION and rng.random() < 0.04
-            stalled = not dropped and Stage.SIGNED <= stage <= Stage.STARTED and rng.random() < 0.08
-            project = Project(
-                name=f"{investor.name[2:6]}{name}",
-                code=f"{county.code}-{year}-{n + 1:07d}",
-                national_code=(
-                    f"{dates[Stage.SIGNED].year}-{county.code}-{code[:2]}-03-{n + 1:06d}"
-                    if stage >= Stage.SIGNED and rng.random() < 0.7 and n < 999_999
-                    else ""
-                ),
-                investor=investor,
-                category=category,
-                industry=industries.get(code),
-                chain_link_id=chain_links.get(CHAIN_LINK_OF_PRODUCT.get(product, "")),
-                region=county,
-                park=park,
-                total_investment=amount,
-                foreign_investment=foreign,
-                foreign_currency="USD",
-                land_area=land if category != Category.HEADQUARTERS else None,
-                expected_annual_output=amount * Decimal(rng.randint(8, 25)) / 10,
-                expected_annual_tax=(amount * Decimal(rng.randint(3, 12)) / 100).quantize(
-                    Decimal(1)
-                ),
-                source_channel=rng.choice(SourceChannel.values),
-                stage=stage,
-                stage_since=dates[stage],
-                dropped_on=(dates[stage] + datetime.timedelta(days=rng.randint(10, 200)))
-                if dropped
-                else None,
-                drop_reason="企业投资计划调整，项目终止" if dropped else "",
-                is_stalled=stalled,
-                stalled_reason="用地指标未落实，项目暂缓推进" if stalled else "",
-                responsible_person=rng.choice(managers[county.pk]),
-                **planned,
-            )
-            if project.dropped_on and project.dropped_on > as_of:
-                project.dropped_on = as_of
-            for s, d in dates.items():
-                setattr(project, STAGE_DATE_FIELD[s], d)
-            batch.append(project)
-            plans.append(
-                (
-                    dates,
-                    county,
-                    rng.random(),
-                    rng.sample(tags, k=rng.choice([0, 0, 1, 1, 2])),
-                    amount,
-                )
-            )
-        # One write of the batch: its totals and lights are kept as for any other write.
+        drawn = [
+            _draw_project(rng, start_index + made + i, world, investors, lookups)
+            for i in range(size)
+        ]
         with project_write(None) as write:
-            Project.objects.bulk_create(batch, batch_size=BATCH)
-            if batch[0].pk is None:  # pragma: no cover - both supported backends return ids
+            Project.objects.bulk_create([d.project for d in drawn], batch_size=BATCH)
+            if drawn[0].project.pk is None:  # pragma: no cover - both backends return ids
                 raise RuntimeError("bulk_create did not return ids")
             events, reports, tag_rows, leader_rows = [], [], [], []
-            for project, (dates, county, r, chosen_tags, amount) in zip(batch, plans, strict=True):
-                who = recorder[county.pk]
-                for s, d in sorted(dates.items()):
-                    events.append(
-                        StageEvent(
-                            project=project,
-                            kind=StageEvent.Kind.ADVANCE,
-                            stage=s,
-                            effective_date=d,
-                            recorded_by=who,
-                            note="",
-                        )
-                    )
-                if project.dropped_on:
-                    events.append(
-                        StageEvent(
-                            project=project,
-                            kind=StageEvent.Kind.DROP,
-                            effective_date=project.dropped_on,
-                            note=project.drop_reason,
-                            recorded_by=who,
-                        )
-                    )
-                if project.is_stalled:
-                    events.append(
-                        StageEvent(
-                            project=project,
-                            kind=StageEvent.Kind.STALL,
-                            effective_date=min(
-                                project.stage_since + datetime.timedelta(days=30), as_of
-                            ),
-                            note=project.stalled_reason,
-                            recorded_by=who,
-                        )
-                    )
-                chosen = set(chosen_tags)
-                if amount >= Decimal(10_000_000_000):
-                    chosen.add(tags[2])
-                for tag in chosen:
-                    tag_rows.append(Through(project_id=project.pk, tag_id=tag.pk))
-                if amount >= Decimal(100_000_000) or r < 0.3:
-                    leader_rows.append(
-                        Leaders(
-                            project_id=project.pk,
-                            person_id=leaders[county.pk][int(r * 1000) % 3].pk,
-                        )
-                    )
-                if progress and Stage.STARTED in dates:
-                    start = dates[Stage.STARTED].replace(day=1)
-                    end = dates.get(Stage.COMPLETED, as_of).replace(day=1)
-                    months = (end.year - start.year) * 12 + end.month - start.month
-                    if Stage.COMPLETED in dates:
-                        months += 1
-                    # Most report every month; one in eight stopped reporting a while ago.
-                    if r > 0.875:
-                        months = min(months, 1 + int(r * 1000) % 6)
-                    monthly = (amount / Decimal(max(24, months))).quantize(Decimal("10000"))
-                    # Foreign capital arrives over the months of construction (in US dollars).
-                    foreign_monthly = (
-                        (project.foreign_investment / Decimal(max(24, months))).quantize(
-                            Decimal(100)
-                        )
-                        if project.foreign_investment
-                        else None
-                    )
-                    for k in range(months):
-                        y, m = divmod(start.month - 1 + k, 12)
-                        period = datetime.date(start.year + y, m + 1, 1)
-                        reports.append(
-                            {
-                                "project_id": project.pk,
-                                "period": period,
-                                "investment_completed": monthly,
-                                "foreign_investment_arrived": foreign_monthly,
-                                "construction_progress": min(100, (k + 1) * 100 // max(months, 12)),
-                                "note": "",
-                                "reported_by_id": who.pk,
-                                "reported_at": recorded_at(period),
-                            }
-                        )
+            for d in drawn:
+                who = world.recorder[d.county.pk]
+                events += _events(d, who, as_of)
+                chosen = set(d.tags)
+                if d.amount >= Decimal(10_000_000_000):
+                    chosen.add(world.tags[2])
+                tag_rows += [Through(project_id=d.project.pk, tag_id=t.pk) for t in chosen]
+                if d.amount >= Decimal(100_000_000) or d.r < 0.3:
+                    leader = world.leaders[d.county.pk][int(d.r * 1000) % 3]
+                    leader_rows.append(Leaders(project_id=d.project.pk, person_id=leader.pk))
+                if progress:
+                    reports += _reports(d, who, as_of, recorded_at)
             StageEvent.objects.bulk_create(events, batch_size=BATCH)
             insert_rows(ProgressReport, reports)
             Through.objects.bulk_create(tag_rows, batch_size=BATCH)
             Leaders.objects.bulk_create(leader_rows, batch_size=BATCH)
-            write.created([p.pk for p in batch])
+            write.created([d.project.pk for d in drawn])
         made += size
         if log:
             log(f"{made} / {projects}")
-    from investrack.insights.demo import seed_insights
-    from investrack.service.demo import demo_department_users, seed_closed_loop
-
-    logins += demo_department_users(city)
-    seed_closed_loop(city=city, counties=counties, as_of=as_of, seed=seed)
-    seed_insights(city=city, as_of=as_of, seed=seed)
-    return DemoLogins(rows=logins)

@@ -5,13 +5,14 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from investrack.core.permissions import parks_for, regions_for
+from investrack.accounts.permissions import parks_for, regions_for
+from investrack.closed_loop.lights import LightBook, in_stages_on
+from investrack.closed_loop.models import Light
+from investrack.core.periods import Period
 from investrack.core.units import YI
-from investrack.insights.indicators import Period, alive, indicator_condition
+from investrack.projects.figures import alive, indicator_condition
 from investrack.projects.models import Category, Investor, Project, Stage, Tag
 from investrack.regions.models import Indicator, Industry
-from investrack.service.lights import LightBook, in_stages_on
-from investrack.service.models import Light
 
 AMOUNT_TIERS = [
     ("1yi", _("≥ 100 million yuan (1亿)")),

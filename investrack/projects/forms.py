@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.models import Department, Person
+from investrack.accounts.permissions import parks_for, regions_for
 from investrack.core.forms import (
     AmountField,
     AreaField,
@@ -14,7 +15,6 @@ from investrack.core.forms import (
     MultipleFileField,
     PastDateField,
 )
-from investrack.core.permissions import parks_for, regions_for, scope
 from investrack.core.units import written_amount
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
@@ -25,6 +25,7 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
+from investrack.projects.rules import creation_stage_errors
 from investrack.regions.models import ChainLink, Industry
 
 
@@ -133,7 +134,7 @@ class ProjectForm(forms.ModelForm):
             unknown_message=_("Unknown industry code: use a GB/T 4754-2017 code such as 3612."),
         )
         self.fields["phase_of"] = forms.ModelChoiceField(
-            scope(user, Project.objects.all()),
+            Project.objects.visible_to(user),
             label=_("Phase of (project code)"),
             required=False,
             to_field_name="code",
@@ -179,38 +180,25 @@ class ProjectForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.creating and cleaned.get("stage"):
-            stage = Stage(cleaned["stage"])
-            date_field = STAGE_DATE_FIELD[stage]
-            if (
-                not cleaned.get(date_field)
-                and stage != Stage.LEAD
-                and date_field not in self.errors
-            ):
-                self.add_error(
-                    STAGE_DATE_FIELD[stage],
-                    _("Enter the date the project reached “%(stage)s”.") % {"stage": stage.label},
-                )
-            for later in Stage:
-                if later > stage and cleaned.get(STAGE_DATE_FIELD[later]):
-                    self.add_error(
-                        STAGE_DATE_FIELD[later],
-                        _("The project has not reached “%(stage)s”: leave this date empty.")
-                        % {"stage": later.label},
-                    )
+            dates = {s: cleaned.get(f) for s, f in STAGE_DATE_FIELD.items()}
+            for field, message in creation_stage_errors(cleaned["stage"], dates).items():
+                if field not in self.errors:  # a date that did not parse says so already
+                    self.add_error(field, message)
         return cleaned
 
     def service_data(self) -> dict:
         """The cleaned values, as the project services take them."""
-        from investrack.projects.services import EDITABLE_FIELDS, investor_for_name
+        from investrack.projects.services import EDITABLE_FIELDS, InvestorName
 
         data = {k: v for k, v in self.cleaned_data.items() if k in EDITABLE_FIELDS}
         foreign = self.cleaned_data.get("foreign_investment")
         data["foreign_investment"] = foreign[0] if foreign else None
         if foreign:  # without an amount the currency is left as it was
             data["foreign_currency"] = foreign[1]
-        data["investor"] = investor_for_name(
-            name=self.cleaned_data.get("investor_name", ""),
-            origin=self.cleaned_data.get("investor_origin") or Origin.DOMESTIC,
+        # Resolved (found or created) by the service, inside its write.
+        data["investor"] = InvestorName(
+            self.cleaned_data.get("investor_name", ""),
+            self.cleaned_data.get("investor_origin") or Origin.DOMESTIC,
         )
         return data
 

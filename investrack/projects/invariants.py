@@ -18,7 +18,7 @@ from investrack.projects.models import ProgressReport, ProgressTotal, Project, S
 
 
 def _stage_drift(projects, totals) -> list:
-    from investrack.projects.services import SHARE_KEY, _shares_of
+    from investrack.projects.totals import SHARE_KEY, _shares_of
 
     expected = {k: v for k, v in _shares_of(projects).items() if v[0] or v[1]}
     fields = [name.removesuffix("_id") for name in SHARE_KEY]
@@ -66,8 +66,8 @@ def _progress_drift(reports, totals) -> list:
 
 
 def _light_drift(projects, as_of: datetime.date) -> list:
-    from investrack.service.lights import Light, LightBook
-    from investrack.service.models import ProjectLight
+    from investrack.closed_loop.lights import Light, LightBook
+    from investrack.closed_loop.models import ProjectLight
 
     book = LightBook.load(as_of, live=True)
     live = projects.filter(dropped_on__isnull=True)

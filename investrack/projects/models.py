@@ -23,7 +23,7 @@ class Stage(models.IntegerChoices):
 
 
 # The project column that holds the actual date each stage was reached.
-STAGE_DATE_FIELD = {
+STAGE_DATE_FIELD: dict[int, str] = {
     Stage.LEAD: "lead_on",
     Stage.NEGOTIATING: "negotiating_on",
     Stage.SIGNED: "signed_on",
@@ -35,7 +35,7 @@ STAGE_DATE_FIELD = {
 
 
 # The project column that holds the planned date of each stage that has one.
-PLANNED_DATE_FIELD = {
+PLANNED_DATE_FIELD: dict[int, str] = {
     Stage.SIGNED: "planned_sign_date",
     Stage.STARTED: "planned_start_date",
     Stage.COMPLETED: "planned_completion_date",
@@ -114,6 +114,12 @@ def _only_inside_the_write_hook() -> None:
 
 class ProjectQuerySet(models.QuerySet):
     """Reads as usual; writes only inside the write hook."""
+
+    def visible_to(self, user) -> ProjectQuerySet:
+        """The projects ``user`` may see: every read of projects starts here."""
+        from investrack.accounts.permissions import scope
+
+        return scope(user, self)
 
     def update(self, **kwargs):
         _only_inside_the_write_hook()

@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch, Q, Sum, Window
+from decimal import Decimal
+from typing import cast
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum, Window
+from django.http import QueryDict
 from django.utils import timezone
 
-from investrack.core.permissions import get_for_user_or_404, scope
-from investrack.insights.indicators import figure_text, indicator_value
+from investrack.accounts.models import User
+from investrack.accounts.permissions import get_for_user_or_404
+from investrack.closed_loop.lights import LightBook
+from investrack.closed_loop.selectors import open_problem_count
+from investrack.projects.figures import figure_text, indicator_value
 from investrack.projects.filters import URGENCY, ProjectFilter
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     ProgressReport,
     Project,
+    ProjectQuerySet,
     Stage,
     StageEvent,
 )
 from investrack.regions.models import Indicator
-from investrack.service.lights import LightBook
-from investrack.service.selectors import open_problem_count
 
 
-def projects_visible_to(user):
-    return scope(user, Project.objects.all())
+def projects_visible_to(user: User) -> ProjectQuerySet:
+    return Project.objects.visible_to(user)
 
 
-def _for_listing(queryset, book: LightBook):
+def _for_listing(queryset: QuerySet[Project], book: LightBook) -> QuerySet[Project]:
     """Rows of a list: with their people, their light (and each rule's, for the reasons)
     and their open problems, computed for the rows of the page only."""
     queryset = queryset.select_related(
@@ -39,22 +45,22 @@ class ListPaginator(Paginator):
     people, their lights and their open problems. (Computed over the whole list before
     sorting, a light costs little per row but much for 10⁵ rows.)"""
 
-    def __init__(self, queryset, per_page, *, book: LightBook):
+    def __init__(self, queryset: QuerySet[Project], per_page: int, *, book: LightBook) -> None:
         super().__init__(queryset, per_page)
         self.book = book
 
-    def page(self, number):
+    def page(self, number: int | str) -> Page:
         page = super().page(number)
-        base = self.object_list
-        ordering = base.query.order_by or Project._meta.ordering
-        ids = page.object_list.values("pk")  # the page's slice, as a subquery
+        base = cast(QuerySet, self.object_list)
+        ordering = list(base.query.order_by or Project._meta.ordering or [])
+        ids = cast(QuerySet, page.object_list).values("pk")  # the page's slice, as a subquery
         page.object_list = _for_listing(Project.objects.filter(pk__in=ids), self.book).order_by(
             *ordering
         )
         return page
 
 
-def project_list(*, user, params) -> ProjectFilter:
+def project_list(*, user: User, params: QueryDict) -> ProjectFilter:
     """The filtered project list: ``.rows`` in order, for counts, pages (see
     :class:`ListPaginator`) and exports; ``.list_qs``, every row decorated, for the API's
     short pages; ``.book`` to tell why a row is lit."""
@@ -65,7 +71,7 @@ def project_list(*, user, params) -> ProjectFilter:
     return filterset
 
 
-def published_list(*, params) -> ProjectFilter:
+def published_list(*, params: QueryDict) -> ProjectFilter:
     """The projects the public sees as open data, filtered like the list: signed and later
     (leads and negotiations are confidential), in every jurisdiction."""
     from django.contrib.auth.models import AnonymousUser
@@ -109,7 +115,7 @@ def _figure_behind(filterset: ProjectFilter) -> dict | None:
         return {
             "sentence": sentence,
             "text": _("%(n)s projects, total investment %(amount)s")
-            % {"n": totals["n"], "amount": format_amount(totals["amount"] or 0)},
+            % {"n": totals["n"], "amount": format_amount(Decimal(totals["amount"] or 0))},
         }
     return None
 
@@ -127,7 +133,7 @@ WORK_LISTS = {
 }
 
 
-def work_list(*, user, kind: str, params) -> ProjectFilter:
+def work_list(*, user: User, kind: str, params: QueryDict) -> ProjectFilter:
     """A working list, most urgent first: furthest past its planned date, then no date."""
     stage, planned_field = WORK_LISTS[kind]
     base = projects_visible_to(user).filter(stage=stage)
@@ -143,7 +149,7 @@ def work_list(*, user, kind: str, params) -> ProjectFilter:
     return filterset
 
 
-def stage_overview(*, user) -> tuple[list[dict], dict]:
+def stage_overview(*, user: User) -> tuple[list[dict], dict]:
     """Active projects per stage (count, investment, past the planned date) in one grouped query.
 
     Returns the rows of the stage table and the totals of the four working lists.
@@ -179,9 +185,9 @@ def stage_overview(*, user) -> tuple[list[dict], dict]:
     return stages, work_counts
 
 
-def project_detail(*, user, pk: int, book: LightBook | None = None) -> Project:
+def project_detail(*, user: User, pk: int, book: LightBook | None = None) -> Project:
     """The project; with ``book``, annotated with its light and each rule's."""
-    qs = Project.objects.select_related(
+    qs: QuerySet[Project] = Project.objects.select_related(
         "region",
         "park",
         "industry",
@@ -213,7 +219,7 @@ def project_timeline(*, project: Project) -> list[StageEvent]:
     return events
 
 
-def project_phases(*, user, project: Project):
+def project_phases(*, user: User, project: Project) -> QuerySet[Project]:
     """The other phases of the same project (一期/二期…), within the user's scope."""
     root_id = project.phase_of_id or project.pk
     return (
@@ -224,13 +230,13 @@ def project_phases(*, user, project: Project):
     )
 
 
-def project_history(*, project: Project):
+def project_history(*, project: Project) -> list:
     from investrack.projects.history import project_history as history
 
     return history(project)
 
 
-def project_progress(*, project: Project):
+def project_progress(*, project: Project) -> QuerySet[ProgressReport]:
     """Monthly reports with the running cumulative total, computed by a window function."""
     return (
         project.progress_reports.select_related("reported_by")
@@ -239,7 +245,7 @@ def project_progress(*, project: Project):
     )
 
 
-def progress_of_projects(*, projects):
+def progress_of_projects(*, projects: QuerySet[Project]) -> QuerySet[ProgressReport]:
     """The monthly reports of ``projects`` (an already scoped and filtered queryset), each
     with its project's running total, computed by a window function per project."""
     return (

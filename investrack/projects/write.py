@@ -19,13 +19,20 @@ from __future__ import annotations
 
 import contextvars
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from investrack.accounts.models import User
+    from investrack.projects.models import Project
+
+T = TypeVar("T")
 
 _inside: contextvars.ContextVar[bool] = contextvars.ContextVar("project_write", default=False)
 _current: contextvars.ContextVar = contextvars.ContextVar("current_project_write", default=None)
@@ -72,11 +79,12 @@ class ProjectWrite:
 
 @contextmanager
 def project_write(
-    actor, project_ids: Iterable[int] = (), *, audit: str | None = None
+    actor: User | None, project_ids: Iterable[int] = (), *, audit: str | None = None
 ) -> Iterator[ProjectWrite]:
+    from investrack.closed_loop.services.light_records import lights_record
     from investrack.core import audit as audit_log
     from investrack.projects.models import Project
-    from investrack.projects.services import AUDITED_FIELDS
+    from investrack.projects.services.common import AUDITED_FIELDS
     from investrack.projects.totals import (
         progress_totals_add_projects,
         progress_totals_add_reports,
@@ -84,7 +92,6 @@ def project_write(
         stage_totals_add,
         stage_totals_difference,
     )
-    from investrack.service.services import lights_record
 
     ids = sorted(set(project_ids))
     with transaction.atomic():
@@ -131,19 +138,19 @@ def project_write(
                 [r for r in write._reports if r.project_id not in set(write._created)]
             )
             for project, changes in audited.values():
-                audit_log.record(actor=actor, instance=project, action=audit, changes=changes)
+                audit_log.record(actor=actor, instance=project, action=audit or "", changes=changes)
         finally:
             _inside.reset(token)
             _current.reset(current)
         lights_record(project_ids=[*ids, *write._created])
 
 
-def writes_project(function):
+def writes_project(function: Callable[..., T]) -> Callable[..., T]:
     """For a service of one project (``actor=…, project=…``): the whole call is one
     ``project_write``; the project it returns is read again after the hook has run."""
 
     @functools.wraps(function)
-    def wrapper(*args, actor, project, **kwargs):
+    def wrapper(*args: Any, actor: User, project: Project, **kwargs: Any) -> T:
         from investrack.projects.models import Project
 
         with project_write(actor, [project.pk]):
@@ -155,13 +162,13 @@ def writes_project(function):
     return wrapper
 
 
-def writes_project_of(argument: str):
+def writes_project_of(argument: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """For a service of a record that belongs to a project (``problem=…``): the call runs in
     a ``project_write`` of that project, so its light follows the record's change."""
 
-    def decorate(function):
+    def decorate(function: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(function)
-        def wrapper(*args, actor, **kwargs):
+        def wrapper(*args: Any, actor: User, **kwargs: Any) -> T:
             with project_write(actor, [kwargs[argument].project_id]):
                 return function(*args, actor=actor, **kwargs)
 

@@ -3,7 +3,7 @@
 from django.db.models import Q
 from ninja import Field, Router, Schema
 
-from investrack.core.permissions import parks_for, regions_for
+from investrack.accounts.permissions import parks_for, regions_for
 from investrack.regions.models import Industry
 
 router = Router(tags=["reference"])

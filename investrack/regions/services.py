@@ -10,25 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from investrack.accounts.models import Role
+from investrack.accounts.models import User
+from investrack.accounts.permissions import may_set_targets
 from investrack.core import audit
 from investrack.core.models import AuditEntry
 from investrack.regions.models import Indicator, Park, RaceWeight, Region, Target
 
 
-def may_set_targets(user) -> bool:
-    """The city administrator (or a superuser) sets the targets and the race's weights."""
-    if user.is_superuser:
-        return True
-    return (
-        user.role == Role.CITY_ADMIN
-        and user.region_id is not None
-        and user.region.level <= Region.Level.CITY
-        and not user.park_id
-    )
-
-
-def _require(user) -> None:
+def _require(user: User) -> None:
     if not may_set_targets(user):
         raise PermissionDenied(_("Only the city administrator sets targets and weights."))
 
@@ -49,7 +38,7 @@ class TargetCell:
         return f"{self.unit.name} · {Indicator(self.indicator).label}"
 
 
-def _check_expected(current, expected, cell: TargetCell) -> None:
+def _check_expected(current: object, expected: object, cell: TargetCell) -> None:
     if current != expected:
         raise ValidationError(
             _(
@@ -62,7 +51,7 @@ def _check_expected(current, expected, cell: TargetCell) -> None:
 
 
 @transaction.atomic
-def targets_set(*, actor, year: int, changes: dict, expected: dict | None = None) -> int:
+def targets_set(*, actor: User, year: int, changes: dict, expected: dict | None = None) -> int:
     """Set (or, with None, clear) the targets of ``year``: ``{TargetCell: value}``.
 
     ``expected`` holds the values the user saw (``{TargetCell: value}``); a cell changed
@@ -115,7 +104,7 @@ def targets_set(*, actor, year: int, changes: dict, expected: dict | None = None
 
 
 @transaction.atomic
-def race_weights_set(*, actor, year: int, weights: dict[str, Decimal | None]) -> int:
+def race_weights_set(*, actor: User, year: int, weights: dict[str, Decimal | None]) -> int:
     """Which indicators count in ``year``'s horse race and their weights (None: not counted)."""
     _require(actor)
     changed = 0
@@ -128,8 +117,8 @@ def race_weights_set(*, actor, year: int, weights: dict[str, Decimal | None]) ->
         if current == weight:
             continue
         changed += 1
-        if row is None:
-            row = RaceWeight.objects.create(year=year, indicator=indicator, weight=weight)
+        if row is None:  # a new weight (current is None, so weight is not)
+            row = RaceWeight.objects.create(year=year, indicator=indicator, weight=weight or 0)
         elif weight is None:
             audit.record(
                 actor=actor,

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from investrack.closed_loop.models import LightChange, Notification, Problem
 from investrack.projects.models import ImportBatch
-from investrack.service.models import LightChange, Notification, Problem
 
 
 @pytest.mark.parametrize("model", [ImportBatch, Problem, LightChange, Notification])

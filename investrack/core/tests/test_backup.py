@@ -15,8 +15,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 def state():
     """What officials would compare: rows, figures and the bytes of every file."""
+    from investrack.closed_loop.models import Problem
     from investrack.projects.models import EvidenceFile, Project, StageEvent, StageTotal
-    from investrack.service.models import Problem
 
     files = {
         e.pk: hashlib.sha256(e.file.open("rb").read()).hexdigest()
@@ -39,7 +39,7 @@ def test_backup_wipe_restore(tmp_path, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from investrack.projects.demo import seed_demo
+    from investrack.demo_city.load import seed_demo
     from investrack.projects.models import EvidenceFile, StageEvent
 
     seed_demo(projects=40, seed=7, as_of=timezone.localdate())

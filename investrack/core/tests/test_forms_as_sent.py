@@ -14,12 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from investrack.accounts.models import ApiToken
+from investrack.closed_loop.models import ApprovalItem, Notification, Problem
 from investrack.conftest import days_ago
 from investrack.core.models import AuditEntry
 from investrack.core.tests.url_matrix import OUTCOMES
 from investrack.projects.models import ImportBatch, ProgressReport, Project, Stage, Tag
 from investrack.regions.models import ChainLink, Industry, Target
-from investrack.service.models import ApprovalItem, Notification, Problem
 from investrack.testkit import rendered_form
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_raise_a_problem(client_for, county_staff, signed, department):
 
 @pytest.fixture
 def problem(county_staff, signed, department):
-    from investrack.service import services as loop
+    from investrack.closed_loop import services as loop
 
     return loop.problem_raise(
         actor=county_staff,

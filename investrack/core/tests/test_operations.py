@@ -20,7 +20,7 @@ def test_healthz_needs_a_recent_daily_run(client):
         "migrations": "ok",
         "daily_job": "never ran",
     }
-    from investrack.service.daily import daily_run
+    from investrack.daily.job import daily_run
 
     daily_run()
     assert client.get(reverse("healthz")).json() == {

@@ -7,12 +7,12 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from investrack.daily.job import daily_run
 from investrack.insights.models import RaceStanding
 from investrack.insights.race import race, race_compute
 from investrack.insights.services import race_snapshot_take
 from investrack.projects.models import Stage
 from investrack.regions.models import Indicator, RaceWeight, Region, Target
-from investrack.service.daily import daily_run
 
 D = datetime.date
 YI = Decimal(100_000_000)

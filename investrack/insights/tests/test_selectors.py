@@ -89,7 +89,7 @@ def test_the_stage_totals_give_the_dashboard_the_projects_give(db):
     from django.utils import timezone
 
     from investrack.accounts.models import User
-    from investrack.projects.demo import seed_demo
+    from investrack.demo_city.load import seed_demo
 
     today = timezone.localdate()
     seed_demo(projects=400, seed=11, as_of=today, progress=False)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db.models import Count, Max, Min
 
 from investrack.accounts.models import User
-from investrack.projects.demo import seed_demo
+from investrack.demo_city.load import seed_demo
 from investrack.projects.models import Project, Stage, StageEvent
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +27,15 @@ def test_same_seed_same_city():
     first = fingerprint()
     Project.tags.through.objects.all().delete()
     Project.linked_leaders.through.objects.all().delete()
+    from investrack.closed_loop.models import ApprovalItem, Problem, ProblemEvent
     from investrack.projects.models import ProgressReport
-    from investrack.service.models import ApprovalItem, Problem, ProblemEvent
 
     ProgressReport.objects.all().delete()
     ProblemEvent.objects.all()._raw_delete(ProblemEvent.objects.db)
     Problem.objects.all().delete()
     ApprovalItem.objects.all().delete()
     StageEvent.objects.all()._raw_delete(StageEvent.objects.db)
-    from investrack.service.models import LightChange, ProjectLight
+    from investrack.closed_loop.models import LightChange, ProjectLight
 
     LightChange.objects.all()._raw_delete(LightChange.objects.db)
     ProjectLight.objects.all().delete()

@@ -338,3 +338,19 @@ def test_a_county_style_sheet_is_read_as_written(city_admin, make_xlsx):
     assert first.land_area == Decimal("120")
     assert Project.objects.get(name="瑞安汽配产业园").region.name == "瑞安市"
     assert not Project.objects.filter(name__contains="项目（1个）").exists()
+
+
+def test_the_preview_applies_the_services_date_rules(make_xlsx, county_staff):
+    """The plan is a dry run through the services' rules: a signing after the start, which
+    the services refuse, is an error of the preview, named by row and column — not a
+    preview that promises an import the confirm would then refuse."""
+    data = county_sheet(
+        make_xlsx,
+        [[1, "顺序颠倒项目", "LC-009", None, "鹿城区", 2, None, "开工",
+          days_ago(10).isoformat(), days_ago(30).isoformat(), None, None]],
+    )  # fmt: skip
+    batch = preview(county_staff, data)
+    assert batch.created == 0 and batch.error_count == 1
+    [error] = batch.errors
+    assert (error["row"], error["column"]) == (4, "开工时间")
+    assert "签约" in error["message"] and "开工" in error["message"]

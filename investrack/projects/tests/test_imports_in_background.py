@@ -6,10 +6,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
+from investrack.closed_loop.models import Notification
 from investrack.core import progress
 from investrack.projects import imports
 from investrack.projects.models import ImportBatch, Project
-from investrack.service.models import Notification
 from investrack.testkit import rendered_form
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

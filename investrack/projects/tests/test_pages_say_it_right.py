@@ -64,7 +64,7 @@ def test_dates_in_chinese_text(client_for, county_staff, make_project, departmen
 def test_counts_name_what_is_listed(
     client_for, county_staff, department_staff, make_project, department
 ):
-    from investrack.service import services as loop
+    from investrack.closed_loop import services as loop
 
     project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(30)})
     for title in ("用地", "环评"):

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
+from django.utils import timezone
 
 from investrack.conftest import days_ago
 from investrack.core.audit import history_for
@@ -444,3 +445,51 @@ def test_migration_0004_computes_the_shares_the_services_compute(make_project, p
     make_project(stage=Stage.SIGNED, total_investment=Decimal("2000000000"))
     for row in Project.objects.values(*frozen._FIELDS):  # noqa: SLF001
         assert sorted(frozen._shares(row), key=str) == sorted(stage_shares(row), key=str)  # noqa: SLF001
+
+
+def test_a_refused_project_leaves_no_investor_behind(county_staff, county):
+    """The services resolve the investor inside their write: when the project is refused
+    (here its name is too long for the record), the new investor goes with it."""
+    from investrack.projects.models import Investor
+
+    with pytest.raises(ValidationError):
+        services.project_create(
+            actor=county_staff,
+            data={
+                "name": "项" * 300,
+                "region": county,
+                "total_investment": Decimal("150000000"),
+                "investor": services.InvestorName("瓯江新客商有限公司"),
+            },
+        )
+    assert not Investor.objects.filter(name="瓯江新客商有限公司").exists()
+    project = services.project_create(
+        actor=county_staff,
+        data={
+            "name": "新客商项目",
+            "region": county,
+            "total_investment": Decimal("150000000"),
+            "investor": services.InvestorName("瓯江新客商有限公司", "foreign"),
+        },
+    )
+    assert project.investor.name == "瓯江新客商有限公司"
+    assert project.investor.origin == "foreign"
+
+
+def test_creation_needs_the_date_of_a_stage_the_figures_count(county_staff, county):
+    """One rule for form, API and import: from 签约 on, the date the project reached its
+    stage is given; a date of a stage not reached is refused."""
+    data = {"name": "日期项目", "region": county, "total_investment": Decimal("150000000")}
+    with pytest.raises(ValidationError) as exc:
+        services.project_create(actor=county_staff, data=data, stage=Stage.SIGNED)
+    assert "signed_on" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.project_create(
+            actor=county_staff,
+            data=data,
+            stage=Stage.NEGOTIATING,
+            stage_dates={Stage.STARTED: days_ago(3)},
+        )
+    assert "started_on" in exc.value.message_dict
+    negotiating = services.project_create(actor=county_staff, data=data, stage=Stage.NEGOTIATING)
+    assert negotiating.negotiating_on == timezone.localdate()

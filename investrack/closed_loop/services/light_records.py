@@ -1,0 +1,144 @@
+"""The recorded lights (the kept table of each project's light for today), and the linked
+leaders told when a project turns red."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from investrack.closed_loop.lights import LightBook
+from investrack.closed_loop.models import (
+    Light,
+    LightChange,
+    LightsRecorded,
+    Notification,
+    ProjectLight,
+)
+from investrack.closed_loop.notifications import notify_many
+from investrack.closed_loop.services.people import today
+from investrack.core.units import format_date
+from investrack.projects.models import Project
+
+# --- lights -------------------------------------------------------------------------------
+
+CHUNK = 5000
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@transaction.atomic
+def lights_record(
+    *, as_of: datetime.date | None = None, project_ids: Iterable[int] | None = None
+) -> dict:
+    """Compare the lights as of ``as_of`` (today) with those last recorded, of every project
+    or of ``project_ids``; record each change and tell the linked leaders and the
+    responsible person of each project that turned red. A run over every project makes
+    the recorded lights current for the date."""
+    as_of = as_of or today()
+    book = LightBook.load(as_of, live=True)
+    projects = Project.objects.filter(dropped_on__isnull=True)
+    recorded = ProjectLight.objects.all()
+    if project_ids is not None:
+        projects = projects.filter(pk__in=project_ids)
+        recorded = recorded.filter(project_id__in=project_ids)
+    lit = book.filter(projects, Light.YELLOW)
+    # {project: (light, county, park)}, now and as last recorded.
+    now = {
+        pk: place
+        for pk, *place in book.annotate(lit)
+        .order_by()
+        .values_list("pk", "light", "region_id", "park_id")
+        .iterator(chunk_size=CHUNK)
+    }
+    before = {
+        pk: place
+        for pk, *place in recorded.values_list(
+            "project_id", "light", "region_id", "park_id"
+        ).iterator(chunk_size=CHUNK)
+    }
+    changed = [pk for pk, (light, *_place) in now.items() if before.get(pk, (0,))[0] != light]
+    moved = [pk for pk, (light, *place) in now.items()
+             if pk in before and before[pk][0] == light and before[pk][1:] != place]  # fmt: skip
+    cleared = [pk for pk in before if pk not in now]
+    changes = [
+        LightChange(project_id=pk, on=as_of, before=before.get(pk, (0,))[0], after=now[pk][0])
+        for pk in changed
+    ]
+    changes += [
+        LightChange(project_id=pk, on=as_of, before=before[pk][0], after=0) for pk in cleared
+    ]
+    LightChange.objects.bulk_create(changes, batch_size=CHUNK)
+    for chunk in _chunks(cleared):
+        ProjectLight.objects.filter(project_id__in=chunk).delete()
+    ProjectLight.objects.bulk_create(
+        [
+            ProjectLight(
+                project_id=pk,
+                light=now[pk][0],
+                since=as_of,
+                region_id=now[pk][1],
+                park_id=now[pk][2],
+            )
+            for pk in changed
+        ],  # fmt: skip
+        batch_size=CHUNK,
+        update_conflicts=True,
+        unique_fields=["project"],
+        update_fields=["light", "since", "region", "park"],
+    )
+    ProjectLight.objects.bulk_update(  # same light, another county or park: same date
+        [ProjectLight(project_id=pk, region_id=now[pk][1], park_id=now[pk][2]) for pk in moved],
+        ["region", "park"],
+        batch_size=CHUNK,
+    )
+    turned_red = [pk for pk in changed if now[pk][0] == Light.RED]
+    _tell_turned_red(turned_red, as_of)
+    if project_ids is None:
+        LightsRecorded.objects.update_or_create(on=as_of, defaults={"is_current": True})
+    return {
+        "lit": len(now),
+        "red": sum(1 for light, *_place in now.values() if light == Light.RED),
+        "changed": len(changed) + len(cleared),
+        "turned_red": len(turned_red),
+    }
+
+
+def lights_outdated() -> None:
+    """Rules or standards changed: lists compute every light afresh until the next run."""
+    LightsRecorded.objects.update(is_current=False)
+
+
+def _tell_turned_red(project_ids: list[int], as_of: datetime.date) -> None:
+    link = Project.linked_leaders.through
+    for chunk in _chunks(project_ids):
+        people = defaultdict(set)
+        for project_id, user_id in link.objects.filter(
+            project_id__in=chunk, person__user__isnull=False
+        ).values_list("project_id", "person__user_id"):
+            people[project_id].add(user_id)
+        projects = Project.objects.filter(pk__in=chunk).values_list(
+            "pk", "name", "responsible_person__user_id"
+        )
+        rows = []
+        for pk, name, responsible in projects:
+            users = people[pk] | ({responsible} if responsible else set())
+            rows += [
+                Notification(
+                    user_id=user_id,
+                    kind=Notification.Kind.TURNED_RED,
+                    key=f"light:{pk}:red:{as_of}",
+                    title=_("Red light: %(project)s") % {"project": name},
+                    body=_("The project turned red on %(date)s.") % {"date": format_date(as_of)},
+                    url=reverse("projects:detail", args=[pk]),
+                )
+                for user_id in users
+            ]
+        notify_many(rows)
