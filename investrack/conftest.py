@@ -265,6 +265,7 @@ def world(city, county, other_county, park, other_park, department):
     from investrack.accounts import services as account_services
     from investrack.closed_loop import services as loop
     from investrack.closed_loop.models import Notification
+    from investrack.insights.models import IssuedBriefing
     from investrack.projects import imports
     from investrack.projects.models import EvidenceFile, StageEvent
     from investrack.regions.models import IndustryChain
@@ -336,6 +337,15 @@ def world(city, county, other_county, park, other_park, department):
             ),
         )
         token, _key = account_services.api_token_create(user=actor, name="统计平台")
+        issued = IssuedBriefing.objects.create(
+            month=days_ago(40).replace(day=1),
+            region=region,
+            title=f"{region.name}招商引资通报",
+            issued_at=timezone.now(),
+            issued_by=actor,
+            document=SimpleUploadedFile("通报.docx", b"PK"),
+            sha256="0" * 64,
+        )
         return types.SimpleNamespace(
             project=project,
             event=event,
@@ -346,6 +356,7 @@ def world(city, county, other_county, park, other_park, department):
             notification=notification,
             batch=batch,
             token=token,
+            issued=issued,
         )
 
     return types.SimpleNamespace(

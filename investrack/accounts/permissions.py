@@ -139,6 +139,12 @@ def may_set_targets(user: User) -> bool:
     )
 
 
+def may_issue_briefing(user: User) -> bool:
+    """Editors issue the briefing of their own jurisdiction (the city bureau the city's,
+    a county its own); everyone who sees the figures reads the briefings issued."""
+    return bool(user.is_authenticated and user.can_edit_projects)
+
+
 def may_confirm_import(user: User, batch: ImportBatch) -> bool:
     """The preview offers to import: the uploader's own clean preview that would change
     something."""

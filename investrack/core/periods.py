@@ -1,4 +1,11 @@
-"""Periods of months seen as of a date: what every figure is counted over."""
+"""Periods of months seen as of a date — and, on the record clock, as known on a day: what
+every figure is counted over.
+
+Two clocks: ``as_of`` is the effective time (what was true for the period, given
+everything known now: a signing dated 12 September counts for September even if it was
+entered in October); ``known_on`` is the record time (what the platform showed at the end
+of that day, to reproduce a published figure). None means known now.
+"""
 
 from __future__ import annotations
 
@@ -32,17 +39,35 @@ class Period:
     start: datetime.date
     end: datetime.date
     as_of: datetime.date
+    known_on: datetime.date | None = None  # the record clock; None: as known now
 
     @classmethod
     def months(
-        cls, first: datetime.date, last: datetime.date, as_of: datetime.date | None = None
+        cls,
+        first: datetime.date,
+        last: datetime.date,
+        as_of: datetime.date | None = None,
+        known_on: datetime.date | None = None,
     ) -> Period:
         as_of = as_of or min(last_of_month(last), timezone.localdate())
-        return cls(first_of_month(first), last_of_month(last), as_of)
+        # Known on today (or later) is known now: the fast path of the kept totals.
+        if known_on is not None and known_on >= timezone.localdate():
+            known_on = None
+        return cls(first_of_month(first), last_of_month(last), as_of, known_on)
 
     @classmethod
-    def year_to_date(cls, as_of: datetime.date) -> Period:
-        return cls.months(as_of.replace(month=1, day=1), as_of, as_of)
+    def year_to_date(cls, as_of: datetime.date, known_on: datetime.date | None = None) -> Period:
+        return cls.months(as_of.replace(month=1, day=1), as_of, as_of, known_on)
+
+    @property
+    def known_until(self) -> datetime.datetime | None:
+        """The instant the record clock stops: the end of ``known_on`` (local time)."""
+        if self.known_on is None:
+            return None
+        midnight = datetime.datetime.combine(
+            self.known_on + datetime.timedelta(days=1), datetime.time()
+        )
+        return timezone.make_aware(midnight)
 
     @property
     def until(self) -> datetime.date:
@@ -91,8 +116,11 @@ class Period:
 
     def params(self) -> dict:
         """The query parameters that carry this period to a drill-down list."""
-        return {
+        params = {
             "from": self.start.isoformat(),
             "to": self.end.isoformat(),
             "as_of": self.as_of.isoformat(),
         }
+        if self.known_on is not None:
+            params["known_on"] = self.known_on.isoformat()
+        return params

@@ -36,6 +36,9 @@ class PeriodOut(Schema):
     start: datetime.date
     end: datetime.date
     as_of: datetime.date
+    known_on: datetime.date | None = Field(
+        None, description="The record clock: the figures as known at the end of that day"
+    )
     label: str
     time_progress: Decimal
     pace_days: Decimal | None = Field(None, description="Days per ≥ 1亿 project introduced")
@@ -55,7 +58,14 @@ class IndicatorQuery(Schema):
     period_to: str | None = Field(
         None, alias="to", pattern=r"^\d{4}-\d{2}(-\d{2})?$", description="Last month, YYYY-MM"
     )
-    as_of: datetime.date | None = None
+    as_of: datetime.date | None = Field(
+        None, description="Effective time: what was true for the period (default today)"
+    )
+    known_on: datetime.date | None = Field(
+        None,
+        description="Record time: the figures as the platform knew them at the end of that "
+        "day, to reproduce a published figure (default: as known now)",
+    )
     category: Category | None = None
     region: str | None = Field(None, max_length=6)
     park: str | None = Field(None, max_length=32)
@@ -97,6 +107,7 @@ def indicators(request, query: Query[IndicatorQuery]):
             "start": period.start,
             "end": period.end,
             "as_of": period.as_of,
+            "known_on": period.known_on,
             "label": period.label,
             "time_progress": period.time_progress,
             "pace_days": pace["every"],
@@ -123,9 +134,14 @@ def race_standings(
     request,
     month: str | None = Query(None, description="YYYY-MM; default this month"),
     level: Literal["county", "park"] = "county",
+    known_on: datetime.date | None = Query(  # noqa: B008 - how django-ninja declares a query
+        None, description="The standings as known (or kept) at the end of that day"
+    ),
 ):
     form = MonthForm({"month": month} if month else {})
     if not form.is_valid():
         raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
     city = city_of(request.user)
-    return race(city, form.chosen_month(), level) if city is not None else []
+    if city is None:
+        return []
+    return race(city, form.chosen_month(), level, known_on=known_on)

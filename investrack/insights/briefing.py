@@ -10,11 +10,13 @@ from __future__ import annotations
 import base64
 import datetime
 import io
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from investrack.closed_loop.lights import LightBook
@@ -69,6 +71,8 @@ class Briefing:
     category: str = ""
     sentences: list[str] = field(default_factory=list)
     images: dict[str, bytes] = field(default_factory=dict)
+    # When it was made: the document's own date and time (an issued briefing's instant).
+    made_at: datetime.datetime | None = None
 
     @property
     def title(self) -> str:
@@ -180,15 +184,23 @@ def county_sentence(row: Row, standing: Standing | None, time_progress) -> str:
 
 
 def briefing_for(
-    *, area: Area, user, month: datetime.date, category: str = "", charts_on: bool = True
+    *,
+    area: Area,
+    user,
+    month: datetime.date,
+    category: str = "",
+    charts_on: bool = True,
+    known_on: datetime.date | None = None,
+    made_at: datetime.datetime | None = None,
 ) -> Briefing:
     """Everything the briefing of ``month`` says about ``area`` (projects of ``category``
-    only, if given), year to date as of the month's end."""
-    period = month_period(month)
+    only, if given), year to date as of the month's end, as known now (or on
+    ``known_on``: to make again a briefing issued that day)."""
+    period = month_period(month, known_on)
     table = area_table(area, period, category=category)
     projects = area.projects.filter(category=category) if category else area.projects
     city = city_of(user)
-    standings = race(city, month) if city is not None else []
+    standings = race(city, month, known_on=known_on) if city is not None else []
     by_pk = {s.pk: s for s in standings}
     book = LightBook.load(period.as_of)  # one load: it filters and it tells why
     red = book.filter(projects, Light.RED)
@@ -211,10 +223,11 @@ def briefing_for(
         standings=standings,
         red_projects=red_projects,
         red_total=red.count(),
-        funnel=stage_funnel(area, period.as_of, category=category),
+        funnel=stage_funnel(area, period.as_of, category=category, known_on=known_on),
         trend=monthly_trend(area, period, table, category=category),
         category=category,
         pace=pace_figure(table),
+        made_at=made_at,
     )
     if table.level == "county":
         briefing.sentences = [
@@ -350,9 +363,61 @@ def briefing_docx(b: Briefing) -> bytes:
     for key in ("completion", "trend", "funnel"):
         if key in b.images:
             document.add_picture(io.BytesIO(b.images[key]), width=Cm(15.5))
+    made_at = b.made_at or timezone.now()
+    properties = document.core_properties
+    properties.created = properties.modified = properties.last_printed = made_at
+    properties.title, properties.author = b.title, b.issuer
     buffer = io.BytesIO()
     document.save(buffer)
-    return buffer.getvalue()
+    return _stamped_zip(buffer.getvalue(), timezone.localtime(made_at))
+
+
+def _stamped_zip(content: bytes, when: datetime.datetime) -> bytes:
+    """The .docx (a zip) with every part dated ``when``: the same briefing made again is
+    the same file, byte for byte."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=stamp)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+def briefing_figures(b: Briefing) -> dict:
+    """The figures a briefing prints, as kept with an issued one (amounts as exact
+    decimals in 元, counts, rates): the whole and every county or park."""
+
+    def of(row: Row) -> dict:
+        return {
+            "code": row.code,
+            "name": row.name,
+            "figures": {
+                indicator: {
+                    "actual": None if f.actual is None else str(f.actual),
+                    "target": None if f.target is None else str(f.target),
+                }
+                for indicator, f in row.figures.items()
+            },
+        }
+
+    period = b.table.period
+    return {
+        "period": {**period.params(), "label": period.label},
+        "total": of(b.table.total),
+        "rows": [of(row) for row in b.table.rows],
+        "standings": [
+            {
+                "code": s.code,
+                "name": s.name,
+                "rank": s.rank,
+                "score": None if s.score is None else str(s.score),
+            }
+            for s in b.standings
+        ],  # fmt: skip
+    }
 
 
 def _docx_table(document, header: list[str], rows: list[list[str]]) -> None:

@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from investrack.core.forms import PastDateField
+from investrack.core.forms import DateInput, PastDateField
 from investrack.insights.indicators import Period, first_of_month, last_closed_month
 from investrack.projects.forms import MonthInput
 from investrack.projects.models import Category
@@ -24,6 +24,9 @@ class PeriodForm(forms.Form):
     period_to = forms.DateField(label=_("To"), widget=MonthInput, input_formats=MONTH_FORMATS,
                                 required=False)  # fmt: skip
     as_of = PastDateField(label=_("As of"), required=False)
+    # The record clock: the figures as known at the end of that day (empty, today or later:
+    # as known now).
+    known_on = forms.DateField(label=_("As known on"), required=False, widget=DateInput)
     category = forms.ChoiceField(
         label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
@@ -51,7 +54,7 @@ class PeriodForm(forms.Form):
         start = data.get("period_from") or datetime.date(end.year, 1, 1)
         if start > end:
             start = datetime.date(end.year, 1, 1)
-        return Period.months(first_of_month(start), end, as_of)
+        return Period.months(first_of_month(start), end, as_of, data.get("known_on"))
 
     @property
     def chosen_category(self) -> str:

@@ -6,6 +6,7 @@ for the pages that show them."""
 from __future__ import annotations
 
 import calendar
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -43,7 +44,14 @@ from investrack.projects.figures import (  # noqa: F401
     totals_alive,
     totals_in,
 )
-from investrack.regions.models import Indicator, Region, Target, Unit, indicator_unit
+from investrack.regions.models import (
+    Indicator,
+    Region,
+    Target,
+    TargetRecord,
+    Unit,
+    indicator_unit,
+)
 
 
 def month_label(month: int) -> str:
@@ -117,15 +125,24 @@ def _figures(stage: dict, progress: dict, targets: dict) -> dict[str, Figure]:
     }
 
 
-def _targets(year: int, *, level: str, ids) -> dict:
-    """``{region_or_park_id: {indicator: value}}`` of a year, in one query."""
+def _targets(year: int, *, level: str, ids, known_until: datetime.datetime | None = None) -> dict:
+    """``{region_or_park_id: {indicator: value}}`` of a year, in one query: as set now, or
+    as known at ``known_until`` (the latest value recorded by then)."""
     column = "region_id" if level == "county" else "park_id"
     found: dict = {}
-    for key, indicator, value in Target.objects.filter(
-        year=year, **{f"{column}__in": list(ids)}
-    ).values_list(column, "indicator", "value"):
-        found.setdefault(key, {})[indicator] = value
-    return found
+    if known_until is None:
+        rows = Target.objects.filter(year=year, **{f"{column}__in": list(ids)})
+        for key, indicator, value in rows.values_list(column, "indicator", "value"):
+            found.setdefault(key, {})[indicator] = value
+        return found
+    records = TargetRecord.objects.filter(
+        year=year, recorded_at__lt=known_until, **{f"{column}__in": list(ids)}
+    ).order_by("recorded_at", "id")
+    for key, indicator, value in records.values_list(column, "indicator", "value"):
+        found.setdefault(key, {})[indicator] = value  # the later record wins
+    return {
+        key: {i: v for i, v in values.items() if v is not None} for key, values in found.items()
+    }
 
 
 def _sum_groups(groups: dict) -> dict:
@@ -169,7 +186,9 @@ def indicator_table(
     else:
         stage = stage_figures(projects, period, by)
     progress = progress_figures(progress, period, by)
-    targets = _targets(period.year, level=level, ids=[u.pk for u in units])
+    targets = _targets(
+        period.year, level=level, ids=[u.pk for u in units], known_until=period.known_until
+    )
     rows = [
         Row(
             name=unit.name,
@@ -185,9 +204,9 @@ def indicator_table(
     whole_stage, whole_progress = _sum_groups(stage), _sum_groups(progress)
     whole_targets = {}
     if total_region is not None:
-        whole_targets = _targets(period.year, level="county", ids=[total_region.pk]).get(
-            total_region.pk, {}
-        )
+        whole_targets = _targets(
+            period.year, level="county", ids=[total_region.pk], known_until=period.known_until
+        ).get(total_region.pk, {})
     if not whole_targets and level == "county" and len(rows) > 1:
         for row in rows:
             for indicator, figure in row.figures.items():

@@ -72,10 +72,11 @@ def race_units(city: Region, level: str) -> QuerySet:
     return Region.objects.filter(parent=city, level=Region.Level.COUNTY).order_by("code")
 
 
-def month_period(month: datetime.date) -> Period:
-    """Year to date through ``month``, as of its last day (today, for the month under way)."""
+def month_period(month: datetime.date, known_on: datetime.date | None = None) -> Period:
+    """Year to date through ``month``, as of its last day (today, for the month under way),
+    as known on ``known_on`` (None: now)."""
     as_of = min(last_of_month(month), timezone.localdate())
-    return Period.months(month.replace(month=1), month, as_of)
+    return Period.months(month.replace(month=1), month, as_of, known_on)
 
 
 def red_counts(counties: list[int], book: LightBook, by: str) -> dict:
@@ -157,11 +158,13 @@ def race_compute(
     *,
     table: IndicatorTable | None = None,
     reds: bool = True,
+    known_on: datetime.date | None = None,
 ) -> list[Standing]:
-    """The standings of ``month`` computed now from the figures (not yet kept); ``table``:
-    the city's figures for the month, if the caller has them already; ``reds``: count each
-    county's red-lit projects (the lights of a past date are computed afresh)."""
-    period = month_period(first_of_month(month))
+    """The standings of ``month`` computed from the figures (as known now, or on
+    ``known_on``); ``table``: the city's figures for the month, if the caller has them
+    already; ``reds``: count each county's red-lit projects (the lights of a past date are
+    computed afresh)."""
+    period = month_period(first_of_month(month), known_on)
     # The city's projects by the ids of its counties: through a join on the county's city
     # PostgreSQL misjudges a million projects as a few thousand (and loops over them).
     counties = list(race_units(city, "county").values_list("pk", flat=True))
@@ -185,11 +188,18 @@ def race_compute(
     return standings
 
 
-def race_kept(city: Region, month: datetime.date, level: str = "county") -> list[Standing] | None:
-    """The standings kept for ``month``, ranked by the database; None if none were kept."""
+def race_kept(
+    city: Region,
+    month: datetime.date,
+    level: str = "county",
+    known_until: datetime.datetime | None = None,
+) -> list[Standing] | None:
+    """The standings kept for ``month`` (by ``known_until``, if given), ranked by the
+    database; None if none were kept."""
     column = "region" if level == "county" else "park"
+    kept_by = {"taken_at__lt": known_until} if known_until is not None else {}
     kept = (
-        RaceStanding.objects.filter(month=first_of_month(month))
+        RaceStanding.objects.filter(month=first_of_month(month), **kept_by)
         .filter(**{f"{column}__in": race_units(city, level)})
         .select_related(column)
         .annotate(rank=Window(Rank(), order_by=F("score").desc()))
@@ -218,20 +228,22 @@ def race(
     *,
     table: IndicatorTable | None = None,
     reds: bool = True,
+    known_on: datetime.date | None = None,
 ) -> list[Standing]:
     """The month's standings with last month's rank, bottom places flagged.
 
-    A closed month is read as kept, if it was; the month under way (or a closed month that
-    was never kept) is computed from the figures (``table``, if they are at hand)."""
+    A closed month is read as kept (as published), if it was by ``known_on``; the month
+    under way (or a closed month that was never kept) is computed from the figures
+    (``table``, if they are at hand), as known on ``known_on``."""
     month = first_of_month(month)
     current_month = first_of_month(timezone.localdate())
-    standings = (race_kept(city, month, level) if month < current_month else None) or race_compute(
-        city, month, level, table=table, reds=reds
-    )
+    until = month_period(month, known_on).known_until
+    kept = race_kept(city, month, level, until) if month < current_month else None
+    standings = kept or race_compute(city, month, level, table=table, reds=reds, known_on=known_on)
     last_month = first_of_month(month - datetime.timedelta(days=1))
     if last_month.year == month.year:
-        previous = race_kept(city, last_month, level) or race_compute(
-            city, last_month, level, reds=False
+        previous = race_kept(city, last_month, level, until) or race_compute(
+            city, last_month, level, reds=False, known_on=known_on
         )
         last_ranks = {s.pk: s.rank for s in previous}
         for standing in standings:

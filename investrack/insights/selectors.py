@@ -31,6 +31,7 @@ from investrack.insights.indicators import (
     stage_totals_in,
     totals_alive,
 )
+from investrack.projects.figures import alive_in, reached_by, totals_known
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     ProgressTotal,
@@ -114,21 +115,43 @@ def area_table(
     )
 
 
-def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> list[dict]:
-    """Projects in each stage on ``as_of`` and their investment, in one query: from the
-    stage totals when they are exact for the date (today: the projects in each stage now;
-    the end of a month: each project +1 in the month it entered a stage, -1 in the month it
-    left it, up to that month); else by the stage each project's dates give on that date
-    (read from project_stages_on_idx, which also holds the category)."""
-    if Period.months(as_of, as_of, as_of).on_totals and area.stages is not None:
+def stage_funnel(
+    area: Area, as_of: datetime.date, *, category: str = "", known_on: datetime.date | None = None
+) -> list[dict]:
+    """Projects in each stage on ``as_of`` (as known on ``known_on``) and their investment,
+    in one query: from the stage totals when they are exact for the date (today: the
+    projects in each stage now; the end of a month: each project +1 in the month it entered
+    a stage, -1 in the month it left it, up to that month); else by the stage each
+    project's dates give on that date (read from project_stages_on_idx, which also holds
+    the category), on the record clock from the event log."""
+    day = Period.months(as_of, as_of, as_of, known_on)
+    if day.on_totals and area.stages is not None:
         if as_of >= timezone.localdate():
             rows = area.stages.order_by().filter(kind=StageTotal.Kind.CURRENT)
         else:
             rows = area.stages.order_by().filter(
                 totals_alive(as_of), kind=StageTotal.Kind.HELD, month__lte=first_of_month(as_of)
             )
+        rows = rows.filter(totals_known(day))
         rows = rows.filter(category=category) if category else rows
         rows = rows.values(stage_on=F("stage")).annotate(n=Sum("projects"), a=Sum("investment"))
+    elif day.known_on is not None:
+        stage_on = Case(
+            *[
+                When(reached_by(STAGE_DATE_FIELD[stage], day), then=Value(stage.value))
+                for stage in reversed(Stage)
+            ],
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        projects = area.projects.order_by().filter(alive_in(day))
+        projects = projects.filter(category=category) if category else projects
+        rows = (
+            projects.annotate(stage_on=stage_on)
+            .exclude(stage_on=0)
+            .values("stage_on")
+            .annotate(n=Count("pk"), a=Sum("total_investment"))
+        )
     else:
         # The stage on that date: the latest whose date had come (stage dates never go back).
         stage_on = Case(
@@ -159,6 +182,20 @@ def stage_funnel(area: Area, as_of: datetime.date, *, category: str = "") -> lis
     ]
 
 
+def _known_trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[int, int]]:
+    """The trend on the record clock, month by month through the conditions the lists
+    behind the figures use (slower; only for dates the totals do not give exactly)."""
+    counts: dict = {indicator: {} for indicator in TREND}
+    projects = area.projects.order_by()
+    projects = projects.filter(category=category) if category else projects
+    for m in range(1, period.until.month + 1):
+        month = datetime.date(period.year, m, 1)
+        one = Period.months(month, month, period.as_of, period.known_on)
+        for indicator in TREND:
+            counts[indicator][m] = projects.filter(indicator_condition(indicator, one)).count()
+    return counts
+
+
 TREND = [Indicator.INTRODUCED, Indicator.STARTED, Indicator.COMPLETED]
 TREND_STAGE = {
     Indicator.INTRODUCED: Stage.SIGNED,
@@ -173,6 +210,8 @@ def _trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[i
     period, else one grouped query per stage over its covering index."""
     year_start = datetime.date(period.year, 1, 1)
     counts: dict = {indicator: {} for indicator in TREND}
+    if period.known_on is not None and not (period.on_totals and area.stages is not None):
+        return _known_trend_counts(area, period, category)
     if period.on_totals and area.stages is not None:
         rows = area.stages.order_by().filter(
             stage_totals_in(period, since=year_start),
@@ -224,7 +263,7 @@ def monthly_trend(
                     "cumulative": running,
                     "params": {
                         "indicator": indicator.value,
-                        **Period.months(month, month, period.as_of).params(),
+                        **Period.months(month, month, period.as_of, period.known_on).params(),
                     },
                 }  # fmt: skip
             )

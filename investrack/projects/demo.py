@@ -460,9 +460,18 @@ def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
     return _Drawn(project, dates, county, r, chosen_tags, amount)
 
 
+def _entered(day: datetime.date, project: Project, now: datetime.datetime) -> datetime.datetime:
+    """When the county entered an event of ``day``: a few days later (never after now), so
+    that the demo city's figures have a record clock as a real one does."""
+    late = sum(map(ord, project.code)) % 12
+    moment = datetime.datetime.combine(day + datetime.timedelta(days=late), datetime.time(10))
+    return min(timezone.make_aware(moment), now)
+
+
 def _events(drawn: _Drawn, who: User, as_of: datetime.date) -> list[StageEvent]:
     """The stage events that brought a drawn project where it stands."""
     project = drawn.project
+    now = timezone.now()
     events = [
         StageEvent(
             project=project,
@@ -470,6 +479,7 @@ def _events(drawn: _Drawn, who: User, as_of: datetime.date) -> list[StageEvent]:
             stage=stage,
             effective_date=day,
             recorded_by=who,
+            recorded_at=_entered(day, project, now),
             note="",
         )
         for stage, day in sorted(drawn.dates.items())
@@ -482,6 +492,7 @@ def _events(drawn: _Drawn, who: User, as_of: datetime.date) -> list[StageEvent]:
                 effective_date=project.dropped_on,
                 note=project.drop_reason,
                 recorded_by=who,
+                recorded_at=_entered(project.dropped_on, project, now),
             )
         )
     if project.is_stalled:
@@ -492,6 +503,7 @@ def _events(drawn: _Drawn, who: User, as_of: datetime.date) -> list[StageEvent]:
                 effective_date=min(project.stage_since + datetime.timedelta(days=30), as_of),
                 note=project.stalled_reason,
                 recorded_by=who,
+                recorded_at=now,
             )
         )
     return events

@@ -24,22 +24,32 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
+    Case,
     Count,
+    DateField,
     DecimalField,
     Exists,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
+    When,
 )
-from django.utils import timezone
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from investrack.core.periods import HUNDRED, Period, first_of_month
 from investrack.core.units import YI, format_amount
-from investrack.projects.models import ProgressReport, Stage, StageTotal
+from investrack.projects.models import (
+    STAGE_DATE_FIELD,
+    ProgressReport,
+    Stage,
+    StageEvent,
+    StageTotal,
+)
 from investrack.regions.models import Indicator, Unit, indicator_unit
 
 PROGRESS_FAMILY = [Indicator.INVESTMENT_COMPLETED, Indicator.FOREIGN_ARRIVED]
@@ -75,37 +85,95 @@ def _in_period(date_field: str, period: Period) -> Q:
     return Q(**{f"{date_field}__gte": period.start, f"{date_field}__lte": period.until})
 
 
-def reports_in(period: Period) -> Q:
-    """Monthly reports of the period's months, recorded by the end of the as-of date."""
-    months = Q(period__gte=period.start, period__lte=first_of_month(period.until))
-    if period.as_of >= timezone.localdate():
-        return months  # nothing is recorded with a later date than today
-    recorded_by = timezone.make_aware(
-        datetime.datetime.combine(period.as_of + datetime.timedelta(days=1), datetime.time())
+# On the record clock the stage dates and drops are those the events known by the end of
+# ``known_on`` give (``rules.stage_columns`` on those events, in SQL): an event counts if
+# it was recorded by then, at the date of the latest correction of it recorded by then,
+# not at all if that correction retracts it.
+
+
+def _known_events(kind: str, until: datetime.datetime, **more: object) -> QuerySet:
+    """The project's events of ``kind`` recorded by ``until``, each with ``known`` — its
+    effective date as then known (None if retracted by then)."""
+    corrections = StageEvent.objects.filter(
+        kind=StageEvent.Kind.CORRECTION, corrects=OuterRef("pk"), recorded_at__lt=until
+    ).order_by("-id")
+    return (
+        StageEvent.objects.filter(project=OuterRef("pk"), kind=kind, recorded_at__lt=until, **more)
+        .annotate(
+            corrected=Subquery(corrections.values("effective_date")[:1]),
+            retracted=Subquery(corrections.values("retracts")[:1]),
+        )
+        .annotate(
+            known=Case(
+                When(retracted=True, then=Value(None, output_field=DateField())),
+                default=Coalesce("corrected", "effective_date"),
+                output_field=DateField(),
+            )
+        )
     )
-    return months & Q(reported_at__lt=recorded_by)
+
+
+def _reached_between(
+    date_field: str, period: Period, first: datetime.date, last: datetime.date
+) -> Q:
+    """Projects whose stage of ``date_field`` was reached from ``first`` to ``last``."""
+    until = period.known_until
+    if until is None:
+        return Q(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
+    stage = next(s for s, f in STAGE_DATE_FIELD.items() if f == date_field)
+    events = _known_events(StageEvent.Kind.ADVANCE, until, stage=stage)
+    return Q(Exists(events.filter(known__gte=first, known__lte=last)))
+
+
+def reached_by(date_field: str, period: Period) -> Q:
+    """Projects that had reached the stage of ``date_field`` by the as-of date."""
+    return _reached_between(date_field, period, datetime.date.min, period.as_of)
+
+
+def _reached_in(date_field: str, period: Period) -> Q:
+    return _reached_between(date_field, period, period.start, period.until)
+
+
+def alive_in(period: Period) -> Q:
+    """Not dropped by the as-of date (as known on ``period.known_on``)."""
+    until = period.known_until
+    if until is None:
+        return alive(period.as_of)
+    drops = _known_events(StageEvent.Kind.DROP, until)
+    return ~Q(Exists(drops.filter(known__lte=period.as_of)))
+
+
+def reports_in(period: Period) -> Q:
+    """Monthly reports of the period's months (as of: a September report counts for
+    September whenever it was entered), recorded by the end of ``known_on`` if given."""
+    months = Q(period__gte=period.start, period__lte=first_of_month(period.until))
+    if period.known_until is None:
+        return months
+    return months & Q(reported_at__lt=period.known_until)
 
 
 def indicator_condition(indicator: str, period: Period) -> Q:
     """The projects behind ``indicator``'s figure for ``period`` (for a start rate: the
-    projects started, the numerator; for an amount: the projects it adds up)."""
-    introduced = _in_period("signed_on", period)
+    projects started, the numerator; for an amount: the projects it adds up). On the
+    record clock the stage dates are those known on ``period.known_on``; amounts and
+    places are today's."""
+    introduced = _reached_in("signed_on", period)
     if indicator in (Indicator.INTRODUCED, Indicator.INTRODUCED_INVESTMENT):
         condition = introduced
     elif indicator in TIER:
         condition = introduced & Q(total_investment__gte=TIER[indicator] * YI)
     elif indicator in REACHED_FIELD:
-        condition = _in_period(REACHED_FIELD[indicator], period)
+        condition = _reached_in(REACHED_FIELD[indicator], period)
     elif indicator == Indicator.START_RATE:
-        condition = introduced & Q(started_on__lte=period.as_of)
+        condition = introduced & reached_by("started_on", period)
     elif indicator in PROGRESS_FAMILY:
         reports = ProgressReport.objects.filter(reports_in(period), project_id=OuterRef("pk"))
         if indicator == Indicator.FOREIGN_ARRIVED:
             reports = reports.filter(foreign_investment_arrived__gt=0)
-        return Exists(reports)
+        return Q(Exists(reports))
     else:
         raise ValueError(indicator)
-    return condition & alive(period.as_of)
+    return condition & alive_in(period)
 
 
 # The stage family is read as four aggregates, one per stage reached in the period (signed,
@@ -187,8 +255,35 @@ def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
     """``{region_or_park_id: {indicator: value}}`` (for ``by=None``: one dict, the whole).
 
     On SQLite, four index ranges in one UNION ALL; on PostgreSQL, one scan with filtered
-    aggregates (its planner reads the covering indexes badly for large ranges)."""
+    aggregates (its planner reads the covering indexes badly for large ranges). On the
+    record clock, from the event log (see :func:`_known_stage_figures`)."""
+    if period.known_on is not None:
+        return _known_stage_figures(projects, period, by)
     return _figures_by(stage_family(projects, period, by), by)
+
+
+KNOWN_COUNTED = [Indicator.INTRODUCED, *TIER, Indicator.START_RATE, *REACHED_FIELD]
+
+
+def _known_stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
+    """The stage family as known on ``period.known_on``, for dates the monthly totals do
+    not give exactly: each figure counts the projects of its condition on the event log
+    (one query a figure — the lists behind the figures use the same conditions)."""
+    figures: dict = {}
+    for indicator in KNOWN_COUNTED:
+        columns = {indicator.value: Count("pk")}
+        if indicator == Indicator.INTRODUCED:
+            columns[Indicator.INTRODUCED_INVESTMENT.value] = Sum(
+                "total_investment", output_field=MONEY
+            )
+        qs = projects.order_by().filter(indicator_condition(indicator, period))
+        found = _figures_by(_grouped(qs, by).annotate(**columns), by)
+        if by is None:
+            figures.update(found)
+        else:
+            for key, values in found.items():
+                figures.setdefault(key, {}).update(values)
+    return figures
 
 
 def _figures_by(rows, by: str | None) -> dict:
@@ -211,7 +306,15 @@ def stage_totals_in(period: Period, *, since: datetime.date | None = None) -> Q:
     """Rows of the period's months (or from ``since``), of projects not dropped by the
     as-of date (exact when ``period.on_totals``)."""
     months = Q(month__gte=since or period.start, month__lte=first_of_month(period.until))
-    return months & totals_alive(period.as_of)
+    return months & totals_alive(period.as_of) & totals_known(period)
+
+
+def totals_known(period: Period) -> Q:
+    """Rows of the ledger recorded by the end of ``known_on`` (all rows: known now). Rows
+    kept before the record clock existed carry no day and count as known ever since."""
+    if period.known_on is None:
+        return Q()
+    return Q(recorded_on__isnull=True) | Q(recorded_on__lte=period.known_on)
 
 
 def totals_alive(as_of: datetime.date) -> Q:
@@ -249,11 +352,12 @@ def stage_totals_figures(totals: QuerySet, period: Period, by: str | None) -> di
 
 
 def totals_in(period: Period) -> Q:
-    """Monthly totals of the period's months, of reports recorded by the as-of date."""
+    """Monthly progress totals of the period's months (a report counts for its month,
+    whenever it was entered), of reports recorded by the end of ``known_on`` if given."""
     months = Q(period__gte=period.start, period__lte=first_of_month(period.until))
-    if period.as_of >= timezone.localdate():
+    if period.known_on is None:
         return months
-    return months & Q(recorded_on__lte=period.as_of)
+    return months & Q(recorded_on__lte=period.known_on)
 
 
 def progress_figures(totals: QuerySet, period: Period, by: str | None) -> dict:

@@ -96,6 +96,8 @@ class ProjectFilter(django_filters.FilterSet):
     period_from = django_filters.DateFilter(label=_("From"), method="filter_nothing")
     period_to = django_filters.DateFilter(label=_("To"), method="filter_nothing")
     as_of = django_filters.DateFilter(label=_("As of"), method="filter_nothing")
+    # The record clock: the projects behind the figure as known at the end of that day.
+    known_on = django_filters.DateFilter(label=_("As known on"), method="filter_nothing")
     # The stage filter then means the stage on that date; alone: the projects there were then.
     on = django_filters.DateFilter(label=_("On"), method="filter_on")
     light = django_filters.ChoiceFilter(
@@ -184,7 +186,7 @@ class ProjectFilter(django_filters.FilterSet):
         start, end = data.get("period_from"), data.get("period_to")
         if not (data.get("indicator") and start and end):
             return None
-        return Period.months(start, end, data.get("as_of"))
+        return Period.months(start, end, data.get("as_of"), data.get("known_on"))
 
     def filter_indicator(self, queryset, name, value):
         period = self.period()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.models import AppendOnlyModel
@@ -431,7 +432,8 @@ class StageEvent(AppendOnlyModel):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # The record clock: when the platform learnt it (a load of history may bring it).
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("stage event")
@@ -694,6 +696,10 @@ class StageTotal(PlaceTotal):
     investment = models.DecimalField(
         _("total investment (yuan)"), max_digits=22, decimal_places=2, default=0
     )
+    # The day the write that added the row was recorded (the record clock: the figures as
+    # known on a day sum the rows recorded by then). None: kept before the record clock
+    # existed, and known ever since (``manage.py rebuild_totals`` dates them again).
+    recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stage total")
@@ -703,7 +709,7 @@ class StageTotal(PlaceTotal):
             models.Index(
                 fields=["kind", "month", "stage", "dropped_month", "region", "park", "category",
                         "tier", "started_month", "division", "chain_link", "projects",
-                        "investment"],
+                        "investment", "recorded_on"],
                 name="stage_total_figures_idx",
             )
         ]  # fmt: skip

@@ -93,13 +93,20 @@ def _figure_behind(filterset: ProjectFilter) -> dict | None:
     period = filterset.period()
     if period is not None:
         indicator = data["indicator"]
+        words = {
+            "label": Indicator(indicator).label,
+            "period": period.label,
+            "date": format_date(period.as_of),
+        }
+        if period.known_on is not None:
+            sentence = _(
+                "The projects behind “%(label)s”, %(period)s, as of %(date)s, as known on "
+                "%(known)s:"
+            ) % {**words, "known": format_date(period.known_on)}
+        else:
+            sentence = _("The projects behind “%(label)s”, %(period)s, as of %(date)s:") % words
         return {
-            "sentence": _("The projects behind “%(label)s”, %(period)s, as of %(date)s:")
-            % {
-                "label": Indicator(indicator).label,
-                "period": period.label,
-                "date": format_date(period.as_of),
-            },
+            "sentence": sentence,
             "text": figure_text(indicator, indicator_value(filterset.rows, indicator, period)),
         }
     if data.get("on"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
@@ -22,6 +23,7 @@ from investrack.projects.models import (
     ProgressTotal,
     Project,
     Stage,
+    StageEvent,
     StageTotal,
 )
 
@@ -90,10 +92,12 @@ def progress_totals_add_projects(project_ids: Iterable[int]) -> None:
 
 
 def progress_totals_move(*, project_id: int, before: tuple, after: tuple) -> None:
-    """A project moved to another county, park or category takes its reports with it."""
+    """A project moved to another county, park or category takes its reports with it, on
+    the day of the move: as known before, they stay where they were."""
+    moved_on = timezone.localdate()
     for report in ProgressReport.objects.filter(project_id=project_id):
-        figures = _report_figures(report)
-        _progress_total_add(before, period=figures["period"], recorded_on=figures["recorded_on"],
+        figures = {**_report_figures(report), "recorded_on": moved_on}
+        _progress_total_add(before, period=figures["period"], recorded_on=moved_on,
                             investment=-figures["investment"], foreign=-figures["foreign"],
                             reports=-1)  # fmt: skip
         _progress_total_add(after, **figures, reports=1)
@@ -202,9 +206,17 @@ def _shares_of(projects) -> dict[tuple, list]:
     return summed
 
 
-def _stage_totals_insert(shares: dict[tuple, list]) -> int:
+def _stage_totals_insert(shares: dict[tuple, list], recorded_on: datetime.date | None) -> int:
+    """Rows of the ledger; ``shares`` keys are ``SHARE_KEY``, or ``SHARE_KEY`` and the day
+    recorded when ``recorded_on`` is None."""
+    size = len(SHARE_KEY)
     rows = [
-        StageTotal(**dict(zip(SHARE_KEY, key, strict=True)), projects=count, investment=amount)
+        StageTotal(
+            **dict(zip(SHARE_KEY, key[:size], strict=True)),
+            recorded_on=key[size] if recorded_on is None else recorded_on,
+            projects=count,
+            investment=amount,
+        )
         for key, (count, amount) in shares.items()
         if count or amount
     ]
@@ -213,8 +225,9 @@ def _stage_totals_insert(shares: dict[tuple, list]) -> int:
 
 
 def stage_totals_add(project_ids: Iterable[int]) -> None:
-    """New projects add their shares to the stage totals."""
-    _stage_totals_insert(_shares_of(Project.objects.filter(pk__in=list(project_ids))))
+    """New projects add their shares to the stage totals, each stage on the day it was
+    recorded (today, unless a load brings history recorded earlier)."""
+    _stage_totals_insert(_replayed_shares(Project.objects.filter(pk__in=list(project_ids))), None)
 
 
 class stage_totals_difference:  # noqa: N801 - used like a function by the write hook
@@ -231,14 +244,92 @@ class stage_totals_difference:  # noqa: N801 - used like a function by the write
             into = change.setdefault(key, [0, Decimal(0)])
             into[0] -= count
             into[1] -= amount
-        _stage_totals_insert(change)
+        _stage_totals_insert(change, timezone.localdate())
+
+
+class _Event(NamedTuple):
+    """A stage event as the replay reads it (what ``rules.stage_columns`` looks at)."""
+
+    pk: int
+    kind: str
+    stage: int | None
+    effective_date: datetime.date
+    corrects_id: int | None
+    retracts: bool
+    note: str
+    recorded_on: datetime.date
+
+
+def _events_of(project_ids: list[int]) -> dict[int, list[_Event]]:
+    events: dict[int, list[_Event]] = {}
+    rows = (
+        StageEvent.objects.filter(project_id__in=project_ids)
+        .order_by("id")
+        .values_list(
+            "project_id",
+            "pk",
+            "kind",
+            "stage",
+            "effective_date",
+            "corrects_id",
+            "retracts",
+            "recorded_at",
+        )  # fmt: skip
+    )
+    for project_id, pk, kind, stage, effective, corrects, retracts, at in rows:
+        recorded_on = timezone.localdate(at)
+        events.setdefault(project_id, []).append(
+            _Event(pk, kind, stage, effective, corrects, retracts, "", recorded_on)
+        )
+    return events
+
+
+def _add_shares(into: dict, row: dict, sign: int, day: datetime.date) -> None:
+    for key, count, amount in stage_shares(row):
+        cell = into.setdefault((*key, day), [0, Decimal(0)])
+        cell[0] += sign * count
+        cell[1] += sign * amount
+
+
+def _replayed_shares(projects) -> dict[tuple, list]:
+    """The shares of ``projects`` on the record clock: for each day one of a project's
+    events was recorded, the difference between its shares with the events known by the
+    end of that day and by the day before (its stage dates and drop as then known; amounts
+    and places as they are now: their earlier values are in the audit log). Keys are
+    ``SHARE_KEY`` and the day."""
+    from investrack.projects.rules import stage_columns
+
+    summed: dict[tuple, list] = {}
+    stage_fields = (*STAGE_DATE_FIELD.values(), "dropped_on")
+    rows = {r["pk"]: r for r in projects.order_by().values("pk", *SHARE_FIELDS)}
+    ids = sorted(rows)
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
+        events = _events_of(chunk)
+        for pk in chunk:
+            row, mine = rows[pk], events.get(pk, [])
+            days = sorted({e.recorded_on for e in mine}) or [timezone.localdate()]
+            if len(days) == 1:  # the usual case: everything recorded the day it was created
+                _add_shares(summed, row, 1, days[0])
+                continue
+            previous = None
+            for day in days:
+                columns = stage_columns([e for e in mine if e.recorded_on <= day])
+                state = {**row, **{k: columns[k] for k in stage_fields}}
+                if previous is not None:
+                    _add_shares(summed, previous, -1, day)
+                _add_shares(summed, state, 1, day)
+                previous = state
+    return summed
 
 
 @transaction.atomic
 def stage_totals_rebuild() -> int:
-    """Make the stage totals again from the projects (after a bulk load); returns rows."""
+    """Make the stage totals again from the projects and their events, each difference on
+    the day it was recorded (after a bulk load, or to date rows kept before the record
+    clock); returns rows."""
     StageTotal.objects.all().delete()
-    return _stage_totals_insert(_shares_of(Project.objects.all()))
+    return _stage_totals_insert(_replayed_shares(Project.objects.all()), None)
 
 
 @transaction.atomic
@@ -248,7 +339,7 @@ def stage_totals_fold() -> tuple[int, int]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"LOCK TABLE {StageTotal._meta.db_table} IN EXCLUSIVE MODE")
-    fields = [name.removesuffix("_id") for name in SHARE_KEY]
+    fields = [name.removesuffix("_id") for name in SHARE_KEY] + ["recorded_on"]
     before = StageTotal.objects.count()
     folded = {
         tuple(row[f] for f in fields): [row["n"], row["a"]]
@@ -257,4 +348,4 @@ def stage_totals_fold() -> tuple[int, int]:
         .annotate(n=Sum("projects"), a=Sum("investment"))
     }
     StageTotal.objects.all().delete()
-    return before, _stage_totals_insert(folded)
+    return before, _stage_totals_insert(folded, None)

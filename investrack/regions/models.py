@@ -1,8 +1,12 @@
 """Where projects are: administrative regions (GB/T 2260), parks and industries (GB/T 4754)."""
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from investrack.core.models import AppendOnlyModel
 
 
 class Region(models.Model):
@@ -178,6 +182,37 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.region or self.park} {self.get_indicator_display()}"
+
+
+class TargetRecord(AppendOnlyModel):
+    """Every value a target took and when it was recorded: the record clock of the targets
+    (the figures as known on a day compare with the targets as known that day). Written by
+    ``targets_set`` with each change; ``value`` None: the target was cleared."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    park = models.ForeignKey(
+        Park, verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    indicator = models.CharField(_("indicator"), max_length=32, choices=Indicator.choices)
+    value = models.DecimalField(_("target"), max_digits=18, decimal_places=2, null=True)
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("target as recorded")
+        verbose_name_plural = _("targets as recorded")
+        indexes = [models.Index(fields=["year", "recorded_at"], name="target_record_year_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region or self.park} {self.indicator} {self.value}"
 
 
 class RaceWeight(models.Model):

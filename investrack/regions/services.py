@@ -14,7 +14,14 @@ from investrack.accounts.models import User
 from investrack.accounts.permissions import may_set_targets
 from investrack.core import audit
 from investrack.core.models import AuditEntry
-from investrack.regions.models import Indicator, Park, RaceWeight, Region, Target
+from investrack.regions.models import (
+    Indicator,
+    Park,
+    RaceWeight,
+    Region,
+    Target,
+    TargetRecord,
+)
 
 
 def _require(user: User) -> None:
@@ -78,6 +85,8 @@ def targets_set(*, actor: User, year: int, changes: dict, expected: dict | None 
         if current == value:
             continue
         changed += 1
+        # The record clock of the targets: every value, when it was set.
+        TargetRecord.objects.create(year=year, value=value, recorded_by=actor, **cell.lookup)
         if target is None:
             target = Target.objects.create(year=year, value=value, **cell.lookup)
             action = AuditEntry.Action.CREATE

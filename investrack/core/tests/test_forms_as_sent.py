@@ -358,6 +358,31 @@ def test_targets_sheet_back_unchanged(client_for, plain_city_admin):
 # --- accounts, language, log-in -----------------------------------------------------------
 
 
+@form_of("insights:briefing_issue")
+def test_issue_the_briefing_from_the_dashboard(client_for, county_staff, make_project):
+    """The dashboard's button issues the briefing of the month shown: kept with its
+    figures and its file; made again as known on that day it is the same file."""
+    from investrack.insights.models import IssuedBriefing
+
+    make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(60)})
+    client = client_for(county_staff)
+    form = rendered_form(
+        client.get(reverse("insights:dashboard")), action=reverse("insights:briefing_issue")
+    )
+    response = form.submit(client)
+    issued = IssuedBriefing.objects.get()
+    assert response.status_code == 302 and response.url == issued.get_absolute_url()
+    assert issued.region == county_staff.region and issued.issued_by == county_staff
+    assert issued.figures["total"]["figures"]["introduced"]["actual"] is not None
+    page = client.get(issued.get_absolute_url())
+    assert "没有指标变化" in page.content.decode() or "No figure has changed" in (
+        page.content.decode()
+    )
+    stored = b"".join(client.get(reverse("insights:issued_briefing_file", args=[issued.pk])))
+    again = client.get(reverse("insights:issued_briefing_again", args=[issued.pk])).content
+    assert stored == again
+
+
 @form_of("accounts:profile", "accounts:token_revoke")
 def test_create_and_revoke_a_key(client_for, county_staff):
     client = client_for(county_staff)

@@ -65,6 +65,9 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
         "service:approval_document": [s.approval.pk],
         "service:inbox_open": [s.notification.pk],
         "insights:briefing": ["docx"],
+        "insights:issued_briefing": [s.issued.pk],
+        "insights:issued_briefing_file": [s.issued.pk],
+        "insights:issued_briefing_again": [s.issued.pk],
         "insights:chain": [world.chain.pk],
         "accounts:token_revoke": [s.token.pk],
         "password_reset_confirm": ["MQ", "set-password"],
@@ -89,6 +92,14 @@ OUTCOMES = {
     "healthz": ("503 503 503 503 503 503 503", "405 405 405 405 405 405 405"),
     "home": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
     "insights:briefing": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
+    "insights:briefings": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
+    "insights:briefing_issue": ("405 405 405 405 405 405 302", "302 302 302 403 403 403 302"),
+    "insights:issued_briefing": ("200 200 404 200 200 200 302", "405 405 405 405 405 405 302"),
+    "insights:issued_briefing_file": ("200 200 404 200 200 200 302", "405 405 405 405 405 405 302"),
+    "insights:issued_briefing_again": (
+        "200 200 404 200 200 200 302",
+        "405 405 405 405 405 405 302",
+    ),
     "insights:chain": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
     "insights:chains": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
     "insights:dashboard": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
@@ -140,7 +151,10 @@ OUTCOMES = {
 COUNTY_RECORDS = {
     name
     for name in OUTCOMES
-    if name.split(":")[0] in ("projects", "service", "accounts")
+    if (
+        name.split(":")[0] in ("projects", "service", "accounts")
+        or name.startswith("insights:issued_briefing")
+    )
     and name
     not in {
         "projects:list",

@@ -135,9 +135,9 @@ def test_a_figure_for_a_past_date_does_not_change_when_later_events_are_recorded
     assert after[Indicator.STARTED] == 1  # the dropped one no longer counts
 
 
-def test_progress_counts_the_months_of_the_period_recorded_by_the_as_of_date(
-    city_data, county_staff
-):
+def test_progress_counts_the_months_of_the_period_on_both_clocks(city_data, county_staff):
+    """As of 30 September a September report counts, whenever it was entered (as counties
+    do, in early October); as known on 30 September it was not in yet."""
     project = city_data["signed_big"]
     with time_machine.travel(datetime.datetime(2025, 8, 5, 10, tzinfo=datetime.UTC)):
         services.progress_report_submit(
@@ -150,9 +150,12 @@ def test_progress_counts_the_months_of_the_period_recorded_by_the_as_of_date(
             actor=county_staff, project=project, period=D(2025, 9, 1),
             investment_completed=YI, construction_progress=20,
         )  # fmt: skip
-    # As of 30 September the September report was not in yet; as of 10 October it was.
-    assert figures(table())[Indicator.INVESTMENT_COMPLETED] == 2 * YI
+    assert figures(table())[Indicator.INVESTMENT_COMPLETED] == 3 * YI
     assert figures(table())[Indicator.FOREIGN_ARRIVED] == Decimal(3_000_000)
+    known_then = Period.months(D(2025, 1, 1), D(2025, 9, 1), D(2025, 9, 30), D(2025, 9, 30))
+    assert figures(table(known_then))[Indicator.INVESTMENT_COMPLETED] == 2 * YI
+    before_any = Period.months(D(2025, 1, 1), D(2025, 9, 1), D(2025, 9, 30), D(2025, 8, 4))
+    assert figures(table(before_any))[Indicator.INVESTMENT_COMPLETED] == 0
     later = Period.months(D(2025, 1, 1), D(2025, 9, 1), D(2025, 10, 10))
     assert figures(table(later))[Indicator.INVESTMENT_COMPLETED] == 3 * YI
     # A quarter: July–September only.
@@ -219,10 +222,14 @@ def test_the_monthly_totals_follow_the_reports_and_the_projects_moves(
     assert raw == kept == {(other_county.pk, "research"): 3 * YI}
     services.progress_totals_rebuild()
     assert by_place()[1] == kept
-    # Recorded today: counted as of today, not as of the end of September 2025.
+    # Reports of June and July count for them, as of any later date, where the project is
+    # now; as known yesterday (before they were entered) there were none.
     t = table(Period.months(D(2025, 1, 1), D(2025, 9, 1), timezone.localdate()))
     assert figures(t, "330381")[Indicator.INVESTMENT_COMPLETED] == 3 * YI
-    assert figures(table(), "330381")[Indicator.INVESTMENT_COMPLETED] == 0
+    assert figures(table(), "330381")[Indicator.INVESTMENT_COMPLETED] == 3 * YI
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    known = Period.months(D(2025, 1, 1), D(2025, 9, 1), D(2025, 9, 30), yesterday)
+    assert figures(table(known), "330381")[Indicator.INVESTMENT_COMPLETED] == 0
     assert figures(t, "330302")[Indicator.INVESTMENT_COMPLETED] == 0
 
 

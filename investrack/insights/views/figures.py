@@ -15,6 +15,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from investrack.accounts import permissions
 from investrack.accounts.permissions import parks_for, regions_for
 from investrack.core.units import format_amount
 from investrack.insights import briefing as briefings
@@ -60,7 +61,7 @@ def dashboard(request):
     period, category = form.period(), form.chosen_category
     table = selectors.area_table(area, period, category=category)
     base = {**area.params, "category": category}
-    funnel = selectors.stage_funnel(area, period.as_of, category=category)
+    funnel = selectors.stage_funnel(area, period.as_of, category=category, known_on=period.known_on)
     trend = selectors.monthly_trend(area, period, table, category=category)
     industries = selectors.by_industry(area, period, category=category)
     chains = selectors.by_chain(area, period, category=category)
@@ -72,7 +73,12 @@ def dashboard(request):
     if city and area.level == "county" and not category:
         # The city's own figures serve the race when they are the race's (year to date).
         whole_city = table if area.region == city and not area.params else None
-        standings = {s.pk: s for s in race(city, period.until, table=whole_city, reds=False)}
+        standings = {
+            s.pk: s
+            for s in race(
+                city, period.until, table=whole_city, reds=False, known_on=period.known_on
+            )
+        }
     tiles = [
         {
             "row": row,
@@ -145,16 +151,28 @@ def dashboard(request):
         "parks": parks_for(request.user),
         "categories": Category.choices,
         "query": urlencode({**area.params, **_period_params(period), "category": category}),
+        "query_known_now": _known_now(area, period, category),
+        "may_issue_briefing": permissions.may_issue_briefing(request.user),
     }
     return render(request, "insights/dashboard.html", context)
 
 
+def _known_now(area, period, category: str) -> str:
+    """The same page's query as known now (the record clock left)."""
+    params = {**area.params, **_period_params(period), "category": category}
+    params.pop("known_on", None)
+    return urlencode(params)
+
+
 def _period_params(period) -> dict:
-    return {
+    params = {
         "from": period.start.strftime("%Y-%m"),
         "to": period.end.strftime("%Y-%m"),
         "as_of": period.as_of.isoformat(),
     }
+    if period.known_on is not None:
+        params["known_on"] = period.known_on.isoformat()
+    return params
 
 
 def _figure_cells(row, table, base: dict) -> list[dict]:
@@ -209,6 +227,7 @@ def indicators(request):
         "categories": Category.choices,
         "regions": regions_for(request.user),
         "parks": parks_for(request.user),
+        "query_known_now": _known_now(area, period, category),
     }
     return render(request, "insights/indicators.html", context)
 

@@ -23,6 +23,12 @@ class Command(BaseCommand):
         parser.add_argument("--category", default="", help="e.g. manufacturing")
         parser.add_argument("--format", choices=["docx", "pdf", "both"], default="both")
         parser.add_argument("--output", default=".", help="Directory to write to.")
+        parser.add_argument(
+            "--known-on",
+            default="",
+            help="YYYY-MM-DD: the figures as the platform knew them at the end of that day "
+            "(to make again a briefing issued then); default: as known now.",
+        )
 
     def handle(self, *args, month, user, region, category, format, output, **options):
         translation.activate(settings.LANGUAGE_CODE)
@@ -30,11 +36,19 @@ class Command(BaseCommand):
             month_start = datetime.datetime.strptime(month, "%Y-%m").date()
         except ValueError as exc:
             raise CommandError(f"--month: {exc}") from exc
+        try:
+            known_on = (
+                datetime.date.fromisoformat(options["known_on"]) if options["known_on"] else None
+            )
+        except ValueError as exc:
+            raise CommandError(f"--known-on: {exc}") from exc
         account = User.objects.filter(username=user).first()
         if account is None:
             raise CommandError(f"--user: no user named {user}")
         area = area_for(account, region=region)
-        b = briefings.briefing_for(area=area, user=account, month=month_start, category=category)
+        b = briefings.briefing_for(
+            area=area, user=account, month=month_start, category=category, known_on=known_on
+        )
         folder = Path(output)
         folder.mkdir(parents=True, exist_ok=True)
         for fmt in ("docx", "pdf") if format == "both" else (format,):
