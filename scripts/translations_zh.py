@@ -1147,6 +1147,10 @@ ZH.update(
         "None.": "无。",
         "Monthly progress reports": "月度进度填报",
         "Target": "目标",
+        "With “as known on”, choose the last day of a month or today as the as-of date.": "按登记日查看时，“数据截至”请选择某月最后一天或今天。",
+        "stage total by day recorded": "按登记日的阶段汇总",
+        "stage totals by day recorded": "按登记日的阶段汇总",
+        "search terms": "检索词",
     }
 )
 ZH_PLURAL = {

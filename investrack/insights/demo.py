@@ -15,7 +15,8 @@ from investrack.core.units import YI
 from investrack.insights.indicators import Period, first_of_month, indicator_table
 from investrack.insights.race import race_units
 from investrack.insights.services import race_snapshot_take
-from investrack.projects.models import ProgressTotal, Project, StageTotal
+from investrack.projects.figures import KeptStages
+from investrack.projects.models import ProgressTotal, Project, StageTotal, StageTotalDay
 from investrack.regions.models import (
     ChainLeader,
     ChainLink,
@@ -83,7 +84,10 @@ def seed_insights(*, city: Region, as_of: datetime.date, seed: int) -> None:
                 level=level,
                 total_name=city.name,
                 progress=ProgressTotal.objects.filter(region__parent=city),
-                stages=StageTotal.objects.filter(region__parent=city),
+                stages=KeptStages(
+                    StageTotal.objects.filter(region__parent=city),
+                    StageTotalDay.objects.filter(region__parent=city),
+                ),
             )
             for row in table.rows:
                 unit = units[row.pk]

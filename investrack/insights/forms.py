@@ -43,6 +43,14 @@ class PeriodForm(forms.Form):
         start, end = data.get("period_from"), data.get("period_to")
         if start and end and start > end:
             self.add_error("period_to", _("The period ends before it begins."))
+        as_of, known_on = data.get("as_of"), data.get("known_on")
+        today = timezone.localdate()
+        if known_on and known_on < today and as_of and not Period.months(as_of, as_of).on_totals:
+            # The figures as then known are read from the kept totals, exact at a month's end.
+            self.add_error(
+                "as_of",
+                _("With “as known on”, choose the last day of a month or today as the as-of date."),
+            )
         return data
 
     def period(self) -> Period:

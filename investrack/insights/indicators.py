@@ -27,6 +27,7 @@ from investrack.projects.figures import (  # noqa: F401
     REACHED_STAGE,
     STAGE_COLUMNS,
     TIER,
+    KeptStages,
     alive,
     figure_text,
     figure_value,
@@ -162,7 +163,7 @@ def indicator_table(
     total_name: str,
     total_region: Region | None = None,
     progress: QuerySet,
-    stages: QuerySet | None = None,
+    stages: KeptStages | None = None,
     category: str = "",
 ) -> IndicatorTable:
     """The figures of every county (or park) in ``units`` and of the whole, with targets:

@@ -30,7 +30,8 @@ from investrack.insights.indicators import (
     last_of_month,
 )
 from investrack.insights.models import RaceStanding
-from investrack.projects.models import ProgressTotal, Project, StageTotal
+from investrack.projects.figures import KeptStages
+from investrack.projects.models import ProgressTotal, Project, StageTotal, StageTotalDay
 from investrack.regions.models import Park, RaceWeight, Region
 
 
@@ -177,7 +178,10 @@ def race_compute(
             level=level,
             total_name=city.name,
             progress=ProgressTotal.objects.filter(region__parent=city),
-            stages=StageTotal.objects.filter(region__parent=city),
+            stages=KeptStages(
+                StageTotal.objects.filter(region__parent=city),
+                StageTotalDay.objects.filter(region__parent=city),
+            ),
         )
     by = "region" if level == "county" else "park"
     # Counted when asked for, or when the day's lights are recorded (then it costs little).

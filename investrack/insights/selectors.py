@@ -31,13 +31,14 @@ from investrack.insights.indicators import (
     stage_totals_in,
     totals_alive,
 )
-from investrack.projects.figures import alive_in, reached_by, totals_known
+from investrack.projects.figures import KeptStages, alive_in, reached_by
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     ProgressTotal,
     Project,
     Stage,
     StageTotal,
+    StageTotalDay,
 )
 from investrack.projects.selectors import projects_visible_to
 from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Park, Region
@@ -54,7 +55,7 @@ class Area:
     units: QuerySet  # the counties or parks it breaks down into
     region: Region | None = None  # whose own targets are the area's (city or county)
     progress: QuerySet | None = None  # the area's monthly progress totals
-    stages: QuerySet | None = None  # the area's monthly stage totals
+    stages: KeptStages | None = None  # the area's monthly stage totals (now and by day)
 
 
 def area_for(user: User, *, region: str = "", park: str = "") -> Area:
@@ -63,7 +64,10 @@ def area_for(user: User, *, region: str = "", park: str = "") -> Area:
     # The same scope on the monthly totals, which know their county and park.
     narrowed = {f"{k}__code": v for k, v in area.params.items()}
     area.progress = scope(user, ProgressTotal.objects.all()).filter(**narrowed)
-    area.stages = scope(user, StageTotal.objects.all()).filter(**narrowed)
+    area.stages = KeptStages(
+        scope(user, StageTotal.objects.all()).filter(**narrowed),
+        scope(user, StageTotalDay.objects.all()).filter(**narrowed),
+    )
     return area
 
 
@@ -127,14 +131,21 @@ def stage_funnel(
     day = Period.months(as_of, as_of, as_of, known_on)
     if day.on_totals and area.stages is not None:
         if as_of >= timezone.localdate():
-            rows = area.stages.order_by().filter(kind=StageTotal.Kind.CURRENT)
+            kept = area.stages.filter(kind=StageTotal.Kind.CURRENT)
         else:
-            rows = area.stages.order_by().filter(
+            kept = area.stages.filter(
                 totals_alive(as_of), kind=StageTotal.Kind.HELD, month__lte=first_of_month(as_of)
             )
-        rows = rows.filter(totals_known(day))
-        rows = rows.filter(category=category) if category else rows
-        rows = rows.values(stage_on=F("stage")).annotate(n=Sum("projects"), a=Sum("investment"))
+        kept = kept.filter(category=category) if category else kept
+        rows = kept.read(
+            day,
+            lambda qs: (
+                qs.order_by()
+                .values(stage_on=F("stage"))
+                .annotate(n=Sum("projects"), a=Sum("investment"))
+            ),
+            ("stage_on",),
+        )
     elif day.known_on is not None:
         stage_on = Case(
             *[
@@ -213,15 +224,20 @@ def _trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[i
     if period.known_on is not None and not (period.on_totals and area.stages is not None):
         return _known_trend_counts(area, period, category)
     if period.on_totals and area.stages is not None:
-        rows = area.stages.order_by().filter(
+        kept = area.stages.filter(
             stage_totals_in(period, since=year_start),
             kind=StageTotal.Kind.REACHED,
             stage__in=TREND_STAGE.values(),
         )
         if category:
-            rows = rows.filter(category=category)
+            kept = kept.filter(category=category)
         indicator_of = {stage: indicator for indicator, stage in TREND_STAGE.items()}
-        for row in rows.values("stage", "month").annotate(n=Sum("projects")):
+        rows = kept.read(
+            period,
+            lambda qs: qs.order_by().values("stage", "month").annotate(n=Sum("projects")),
+            ("stage", "month"),
+        )
+        for row in rows:
             counts[indicator_of[row["stage"]]][row["month"].month] = row["n"]
         return counts
     projects = area.projects.order_by().filter(alive(period.as_of))
@@ -293,9 +309,17 @@ def _introduced_by(area: Area, period: Period, category: str, kind: str, column:
     investment per ``column`` of the stage totals of ``kind`` when they are exact for the
     period, else per ``of_project`` (the same key read on the projects), in one query."""
     if period.on_totals and area.stages is not None:
-        rows = area.stages.order_by().filter(stage_totals_in(period), kind=kind)
-        rows = rows.filter(category=category) if category else rows
-        rows = rows.values(key=F(column)).annotate(count=Sum("projects"), amount=Sum("investment"))
+        kept = area.stages.filter(stage_totals_in(period), kind=kind)
+        kept = kept.filter(category=category) if category else kept
+        rows = kept.read(
+            period,
+            lambda qs: (
+                qs.order_by()
+                .values(key=F(column))
+                .annotate(count=Sum("projects"), amount=Sum("investment"))
+            ),
+            ("key",),
+        )
     else:
         rows = (
             _introduced(area, period, category)

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from investrack.core.admin import ReadOnlyAdmin
 from investrack.projects.models import ImportBatch, Investor, Tag
+from investrack.projects.write import project_write
 
 
 @admin.register(Tag)
@@ -14,6 +15,13 @@ class InvestorAdmin(admin.ModelAdmin):
     list_display = ["name", "parent_group", "origin"]
     list_filter = ["origin"]
     search_fields = ["name", "parent_group"]
+
+    def save_model(self, request, obj, form, change):
+        """An investor's name is searched with its projects: renamed, it is saved inside
+        the write of those projects, whose hook keeps their search terms."""
+        ids = list(obj.project_set.values_list("pk", flat=True)) if change and obj.pk else []
+        with project_write(request.user, ids):
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(ImportBatch)

@@ -20,6 +20,8 @@ project list filters on it, so the list's count is the figure.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -306,15 +308,38 @@ def stage_totals_in(period: Period, *, since: datetime.date | None = None) -> Q:
     """Rows of the period's months (or from ``since``), of projects not dropped by the
     as-of date (exact when ``period.on_totals``)."""
     months = Q(month__gte=since or period.start, month__lte=first_of_month(period.until))
-    return months & totals_alive(period.as_of) & totals_known(period)
+    return months & totals_alive(period.as_of)
 
 
-def totals_known(period: Period) -> Q:
-    """Rows of the ledger recorded by the end of ``known_on`` (all rows: known now). Rows
-    kept before the record clock existed carry no day and count as known ever since."""
-    if period.known_on is None:
-        return Q()
-    return Q(recorded_on__isnull=True) | Q(recorded_on__lte=period.known_on)
+@dataclass(frozen=True)
+class KeptStages:
+    """The stage totals of a scope (``now``) and the same scope's totals by day recorded
+    (``by_day``): a figure as known on a day is the figure now less what the rows recorded
+    after that day add to it."""
+
+    now: QuerySet
+    by_day: QuerySet
+
+    def filter(self, *args: Q, **kwargs: object) -> KeptStages:
+        return KeptStages(self.now.filter(*args, **kwargs), self.by_day.filter(*args, **kwargs))
+
+    def read(self, period: Period, build: Callable[[QuerySet], Iterable[dict]],
+             keys: tuple[str, ...]) -> list[dict]:  # fmt: skip
+        """``build``'s grouped rows (``keys`` and sums) as known on ``period.known_on``."""
+        rows = [dict(row) for row in build(self.now)]
+        if period.known_on is None:
+            return rows
+        index = {tuple(row[k] for k in keys): row for row in rows}
+        for later in build(self.by_day.filter(recorded_on__gt=period.known_on)):
+            row = index.get(tuple(later[k] for k in keys))
+            if row is None:
+                row = {k: later[k] for k in keys}
+                index[tuple(later[k] for k in keys)] = row
+                rows.append(row)
+            for name, value in later.items():
+                if name not in keys:
+                    row[name] = (row.get(name) or 0) - (value or 0)
+        return rows
 
 
 def totals_alive(as_of: datetime.date) -> Q:
@@ -345,10 +370,12 @@ def stage_totals_family(totals: QuerySet, period: Period, by: str | None) -> Que
     return _grouped(qs, by).annotate(**columns)
 
 
-def stage_totals_figures(totals: QuerySet, period: Period, by: str | None) -> dict:
+def stage_totals_figures(kept: KeptStages, period: Period, by: str | None) -> dict:
     """The stage family from the monthly stage totals (``period.on_totals`` must hold): the
-    same figures as :func:`stage_figures`, from a few thousand rows."""
-    return _figures_by(stage_totals_family(totals, period, by), by)
+    same figures as :func:`stage_figures`, from a few thousand rows (as known on
+    ``period.known_on``: less the rows recorded after it)."""
+    rows = kept.read(period, lambda qs: stage_totals_family(qs, period, by), (by or "whole",))
+    return _figures_by(rows, by)
 
 
 def totals_in(period: Period) -> Q:

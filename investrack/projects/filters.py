@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.permissions import parks_for, regions_for
@@ -11,7 +10,8 @@ from investrack.closed_loop.models import Light
 from investrack.core.periods import Period
 from investrack.core.units import YI
 from investrack.projects.figures import alive, indicator_condition
-from investrack.projects.models import Category, Investor, Project, Stage, Tag
+from investrack.projects.models import Category, Project, Stage, Tag
+from investrack.projects.search import search_condition
 from investrack.regions.models import Indicator, Industry
 
 AMOUNT_TIERS = [
@@ -150,14 +150,7 @@ class ProjectFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Investors are matched in a subquery rather than a join over every project row.
-        investors = Investor.objects.filter(name__icontains=value).values("pk")
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(code=value)
-            | Q(national_code=value)
-            | Q(investor_id__in=investors)
-        )
+        return queryset.filter(search_condition(value))
 
     def filter_industry(self, queryset, name, value):
         value = value.strip().upper()

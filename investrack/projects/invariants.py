@@ -11,10 +11,15 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from investrack.projects.models import ProgressReport, ProgressTotal, Project, StageTotal
+from investrack.projects.models import (
+    ProgressReport,
+    ProgressTotal,
+    Project,
+    StageTotal,
+    StageTotalDay,
+)
 
 
 def _stage_drift(projects, totals) -> list:
@@ -35,26 +40,26 @@ def _stage_drift(projects, totals) -> list:
 
 
 def _progress_drift(reports, totals) -> list:
+    """Per month and place, whatever the day recorded (a project moved to another county
+    takes its reports there on the day of the move)."""
     expected = {
         (
             g["period"],
-            g["recorded_on"],
             g["project__region"],
             g["project__park"],
             g["project__category"],
         ): (g["i"], g["f"] or 0, g["n"])  # fmt: skip
-        for g in reports.annotate(recorded_on=TruncDate("reported_at"))
-        .values("period", "recorded_on", "project__region", "project__park", "project__category")
+        for g in reports.values("period", "project__region", "project__park", "project__category")
         .annotate(i=Sum("investment_completed"), f=Sum("foreign_investment_arrived"), n=Count("pk"))
         .order_by()
     }
     kept = {
-        (g["period"], g["recorded_on"], g["region"], g["park"], g["category"]): (
+        (g["period"], g["region"], g["park"], g["category"]): (
             g["i"],
             g["f"],
             g["n"],
         )
-        for g in totals.values("period", "recorded_on", "region", "park", "category")
+        for g in totals.values("period", "region", "park", "category")
         .annotate(
             i=Sum("investment_completed"), f=Sum("foreign_investment_arrived"), n=Sum("reports")
         )
@@ -87,23 +92,39 @@ def _light_drift(projects, as_of: datetime.date) -> list:
     return [(pk, now.get(pk), kept.get(pk)) for pk in keys if now.get(pk) != kept.get(pk)]
 
 
+def _search_drift(projects) -> list:
+    from investrack.projects.search import project_terms
+
+    rows = projects.values_list("pk", "name", "code", "national_code", "investor__name",
+                                "search_terms")  # fmt: skip
+    return [
+        (pk, kept)
+        for pk, name, code, national, investor, kept in rows.iterator(chunk_size=5000)
+        if kept != project_terms(name, code, national, investor or "")
+    ]
+
+
 def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, list]:
     """Where the kept tables differ from a fresh computation, for every county or for
     ``region_ids``: ``{"stage_totals": [...], "progress_totals": [...], "lights": [...]}``."""
     as_of = as_of or timezone.localdate()
-    projects, stages, reports, progress = (
+    projects, stages, by_day, reports, progress = (
         Project.objects.all(),
         StageTotal.objects.all(),
+        StageTotalDay.objects.all(),
         ProgressReport.objects.all(),
         ProgressTotal.objects.all(),
     )
     if region_ids is not None:
         projects = projects.filter(region_id__in=region_ids)
         stages = stages.filter(region_id__in=region_ids)
+        by_day = by_day.filter(region_id__in=region_ids)
         reports = reports.filter(project__region_id__in=region_ids)
         progress = progress.filter(region_id__in=region_ids)
     return {
         "stage_totals": _stage_drift(projects, stages),
+        "stage_totals_by_day": _stage_drift(projects, by_day),
         "progress_totals": _progress_drift(reports, progress),
         "lights": _light_drift(projects, as_of),
+        "search_terms": _search_drift(projects),
     }

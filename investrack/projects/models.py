@@ -265,6 +265,8 @@ class Project(models.Model):
     )
 
     version = models.PositiveIntegerField(_("version"), default=1)
+    # What the search box looks up (projects.search): kept by the write hook.
+    search_terms = models.TextField(_("search terms"), blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -650,19 +652,9 @@ class ProgressTotal(PlaceTotal):
         return f"{self.period:%Y-%m} {self.region_id} {self.category}"
 
 
-class StageTotal(PlaceTotal):
-    """Projects summed per county, park, category and month of a stage date.
-
-    What the leaders' figures read instead of the projects: a year holds a few thousand
-    rows, where it holds a quarter of a million projects at 10⁶. Each project adds its
-    share (:func:`investrack.projects.services.stage_shares`) and every write to a project
-    adds the difference in the same transaction, as a row of its own (a ledger: rows with
-    the same key add up); the daily job folds the rows back to one per key. Never edited by
-    hand; ``stage_totals_rebuild`` makes it again from the projects.
-
-    A month is exact for an as-of date at the end of a month, and for today (no stage or
-    drop date lies in the future); the figures of other dates read the projects.
-    """
+class StageShare(PlaceTotal):
+    """The key and the sums of the stage totals (what one project adds: see
+    ``projects.totals.stage_shares``)."""
 
     # The sizes counted apart, in 亿元: a signing of ≥ 1亿, 10亿, 100亿 has that tier.
     TIERS = (1, 10, 100)
@@ -696,10 +688,24 @@ class StageTotal(PlaceTotal):
     investment = models.DecimalField(
         _("total investment (yuan)"), max_digits=22, decimal_places=2, default=0
     )
-    # The day the write that added the row was recorded (the record clock: the figures as
-    # known on a day sum the rows recorded by then). None: kept before the record clock
-    # existed, and known ever since (``manage.py rebuild_totals`` dates them again).
-    recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class StageTotal(StageShare):
+    """Projects summed per county, park, category and month of a stage date.
+
+    What the leaders' figures read instead of the projects: a year holds a few thousand
+    rows, where it holds a quarter of a million projects at 10⁶. Each project adds its
+    share (:func:`investrack.projects.services.stage_shares`) and every write to a project
+    adds the difference in the same transaction, as a row of its own (a ledger: rows with
+    the same key add up); the daily job folds the rows back to one per key. Never edited by
+    hand; ``stage_totals_rebuild`` makes it again from the projects.
+
+    A month is exact for an as-of date at the end of a month, and for today (no stage or
+    drop date lies in the future); the figures of other dates read the projects.
+    """
 
     class Meta:
         verbose_name = _("stage total")
@@ -709,10 +715,36 @@ class StageTotal(PlaceTotal):
             models.Index(
                 fields=["kind", "month", "stage", "dropped_month", "region", "park", "category",
                         "tier", "started_month", "division", "chain_link", "projects",
-                        "investment", "recorded_on"],
+                        "investment"],
                 name="stage_total_figures_idx",
             )
         ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.kind} {self.stage} {self.month:%Y-%m} {self.region_id} {self.category}"
+
+
+class StageTotalDay(StageShare):
+    """The stage totals by the day the writes were recorded: the record clock of the
+    figures. Every write adds its difference here too, dated the day it is recorded (a
+    new project its history on the days its events were recorded); the figures as known
+    on a day are the totals now less the rows recorded after it. None: kept before the
+    record clock existed (``manage.py rebuild_totals`` dates them)."""
+
+    recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stage total by day recorded")
+        verbose_name_plural = _("stage totals by day recorded")
+        # The rows recorded after a day, and what they add to each figure.
+        indexes = [
+            models.Index(
+                fields=["recorded_on", "kind", "month", "stage", "dropped_month", "region",
+                        "park", "category", "tier", "started_month", "division", "chain_link",
+                        "projects", "investment"],
+                name="stage_total_day_idx",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.recorded_on} {self.kind} {self.stage} {self.month} {self.region_id}"

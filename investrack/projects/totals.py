@@ -25,6 +25,7 @@ from investrack.projects.models import (
     Stage,
     StageEvent,
     StageTotal,
+    StageTotalDay,
 )
 
 # --- monthly progress totals -------------------------------------------------------------
@@ -206,22 +207,55 @@ def _shares_of(projects) -> dict[tuple, list]:
     return summed
 
 
-def _stage_totals_insert(shares: dict[tuple, list], recorded_on: datetime.date | None) -> int:
-    """Rows of the ledger; ``shares`` keys are ``SHARE_KEY``, or ``SHARE_KEY`` and the day
-    recorded when ``recorded_on`` is None."""
+def _insert_now(shares: dict[tuple, list]) -> int:
+    """Rows of the totals (keys: ``SHARE_KEY``)."""
+    rows = [
+        StageTotal(**dict(zip(SHARE_KEY, key, strict=True)), projects=count, investment=amount)
+        for key, (count, amount) in shares.items()
+        if count or amount
+    ]
+    StageTotal.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def _insert_by_day(shares: dict[tuple, list]) -> int:
+    """Rows of the totals by day recorded (keys: ``SHARE_KEY`` and the day)."""
     size = len(SHARE_KEY)
     rows = [
-        StageTotal(
+        StageTotalDay(
             **dict(zip(SHARE_KEY, key[:size], strict=True)),
-            recorded_on=key[size] if recorded_on is None else recorded_on,
+            recorded_on=key[size],
             projects=count,
             investment=amount,
         )
         for key, (count, amount) in shares.items()
         if count or amount
     ]
-    StageTotal.objects.bulk_create(rows, batch_size=1000)
+    StageTotalDay.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+def _undated(shares: dict[tuple, list]) -> dict[tuple, list]:
+    """Shares by day summed over the days."""
+    size = len(SHARE_KEY)
+    summed: dict[tuple, list] = {}
+    for key, (count, amount) in shares.items():
+        into = summed.setdefault(key[:size], [0, Decimal(0)])
+        into[0] += count
+        into[1] += amount
+    return summed
+
+
+def _stage_totals_insert(shares: dict[tuple, list], recorded_on: datetime.date | None) -> int:
+    """A write's rows, in the totals and in the totals by day: ``shares`` keys are
+    ``SHARE_KEY`` (all recorded on ``recorded_on``) or, with ``recorded_on`` None,
+    ``SHARE_KEY`` and the day recorded."""
+    if recorded_on is not None:
+        dated = {(*key, recorded_on): value for key, value in shares.items()}
+        _insert_by_day(dated)
+        return _insert_now(shares)
+    _insert_by_day(shares)
+    return _insert_now(_undated(shares))
 
 
 def stage_totals_add(project_ids: Iterable[int]) -> None:
@@ -325,27 +359,37 @@ def _replayed_shares(projects) -> dict[tuple, list]:
 
 @transaction.atomic
 def stage_totals_rebuild() -> int:
-    """Make the stage totals again from the projects and their events, each difference on
-    the day it was recorded (after a bulk load, or to date rows kept before the record
-    clock); returns rows."""
+    """Make the stage totals again from the projects, and the totals by day from their
+    events, each difference on the day it was recorded (after a bulk load, or to date rows
+    kept before the record clock); returns the rows of the totals."""
     StageTotal.objects.all().delete()
-    return _stage_totals_insert(_replayed_shares(Project.objects.all()), None)
+    StageTotalDay.objects.all().delete()
+    _insert_by_day(_replayed_shares(Project.objects.all()))
+    return _insert_now(_shares_of(Project.objects.all()))
+
+
+def _fold(model, fields: list[str]) -> tuple[int, int]:
+    before = model.objects.count()
+    folded = [
+        model(**{f: row[f] for f in fields}, projects=row["n"], investment=row["a"])
+        for row in model.objects.order_by()
+        .values(*fields)
+        .annotate(n=Sum("projects"), a=Sum("investment"))
+        if row["n"] or row["a"]
+    ]
+    model.objects.all().delete()
+    model.objects.bulk_create(folded, batch_size=1000)
+    return before, len(folded)
 
 
 @transaction.atomic
 def stage_totals_fold() -> tuple[int, int]:
-    """Fold the rows the writes added into one row per key (the daily job does it);
-    returns the rows before and after. Writers wait for the fold (it is quick)."""
+    """Fold the rows the writes added into one row per key (per key and day recorded, in
+    the totals by day); the daily job does it. Returns the rows of the totals before and
+    after. Writers wait for the fold (it is quick)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {StageTotal._meta.db_table} IN EXCLUSIVE MODE")
-    fields = [name.removesuffix("_id") for name in SHARE_KEY] + ["recorded_on"]
-    before = StageTotal.objects.count()
-    folded = {
-        tuple(row[f] for f in fields): [row["n"], row["a"]]
-        for row in StageTotal.objects.order_by()
-        .values(*fields)
-        .annotate(n=Sum("projects"), a=Sum("investment"))
-    }
-    StageTotal.objects.all().delete()
-    return before, _stage_totals_insert(folded, None)
+            for model in (StageTotal, StageTotalDay):
+                cursor.execute(f"LOCK TABLE {model._meta.db_table} IN EXCLUSIVE MODE")
+    _fold(StageTotalDay, [*SHARE_KEY, "recorded_on"])
+    return _fold(StageTotal, list(SHARE_KEY))

@@ -51,7 +51,7 @@ def current_write() -> ProjectWrite:
 
 
 # Fields whose change is not the project's own (kept by the hook itself).
-_NOT_COMPARED = {"version", "updated_at", "created_at"}
+_NOT_COMPARED = {"version", "updated_at", "created_at", "search_terms"}
 
 
 def _rows(ids: list[int]) -> dict[int, dict]:
@@ -84,6 +84,7 @@ def project_write(
     from investrack.closed_loop.services.light_records import lights_record
     from investrack.core import audit as audit_log
     from investrack.projects.models import Project
+    from investrack.projects.search import search_keep
     from investrack.projects.services.common import AUDITED_FIELDS
     from investrack.projects.totals import (
         progress_totals_add_projects,
@@ -122,6 +123,7 @@ def project_write(
                     version=F("version") + 1, updated_at=timezone.now()
                 )
             kept.finish()
+            search_keep([*ids, *write._created])
             for pk in changed:
                 before, after = rows_before[pk], rows_after[pk]
                 place = ("region_id", "park_id", "category")

@@ -12,7 +12,15 @@ from django.utils import timezone
 from investrack.insights.indicators import Period, indicator_table, pace
 from investrack.projects import selectors as project_selectors
 from investrack.projects import services
-from investrack.projects.models import ProgressReport, ProgressTotal, Project, Stage, StageTotal
+from investrack.projects.figures import KeptStages
+from investrack.projects.models import (
+    ProgressReport,
+    ProgressTotal,
+    Project,
+    Stage,
+    StageTotal,
+    StageTotalDay,
+)
 from investrack.regions.models import Indicator, Region, Target
 
 D = datetime.date
@@ -85,7 +93,9 @@ def city_data(make_project, other_county, city_admin):
 @pytest.fixture(params=["projects", "stage totals"])
 def stages(request):
     """The stage family read from the projects, or from the monthly stage totals."""
-    return StageTotal.objects.all() if request.param == "stage totals" else None
+    if request.param != "stage totals":
+        return None
+    return KeptStages(StageTotal.objects.all(), StageTotalDay.objects.all())
 
 
 def test_figures_per_county_and_for_the_whole(city_data, stages):

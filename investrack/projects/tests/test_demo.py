@@ -39,10 +39,11 @@ def test_same_seed_same_city():
 
     LightChange.objects.all()._raw_delete(LightChange.objects.db)
     ProjectLight.objects.all().delete()
-    from investrack.projects.models import ProgressTotal, StageTotal
+    from investrack.projects.models import ProgressTotal, StageTotal, StageTotalDay
     from investrack.projects.write import project_write
 
     StageTotal.objects.all().delete()
+    StageTotalDay.objects.all().delete()
     ProgressTotal.objects.all().delete()
     with project_write(None):  # emptying the city for the second load, as a write
         Project.objects.all().delete()
