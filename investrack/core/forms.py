@@ -6,7 +6,10 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.units import WAN, UnitError, format_date, parse_amount, parse_area, to_wan
@@ -121,3 +124,28 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class QuickSelect(forms.Select):
+    """A ``<select>`` written in Python. Django renders a template for every option, which a
+    filter bar of long lists (counties, parks, tags) pays on every request of every list."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        options = []
+        for _group, group_options, _index in context["optgroups"]:
+            for option in group_options:
+                options.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        option["value"] if option["value"] is not None else "",
+                        mark_safe(" selected") if option["selected"] else "",
+                        option["label"],
+                    )
+                )
+        return format_html(
+            '<select name="{}"{}>{}</select>',
+            context["name"],
+            flatatt(context["attrs"]),
+            mark_safe("".join(options)),
+        )

@@ -124,7 +124,21 @@ def _reached_between(
         return Q(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
     stage = next(s for s, f in STAGE_DATE_FIELD.items() if f == date_field)
     events = _known_events(StageEvent.Kind.ADVANCE, until, stage=stage)
-    return Q(Exists(events.filter(known__gte=first, known__lte=last)))
+    exact = Q(Exists(events.filter(known__gte=first, known__lte=last)))
+    if first == datetime.date.min:
+        return exact
+    # The candidates first, from the index of the events' dates (an advance dated in the
+    # range, or a correction dating one there); the exact condition then on those only.
+    dated = {"recorded_at__lt": until, "effective_date__gte": first, "effective_date__lte": last}
+    advanced = StageEvent.objects.filter(kind=StageEvent.Kind.ADVANCE, stage=stage, **dated)
+    corrected = StageEvent.objects.filter(
+        kind=StageEvent.Kind.CORRECTION, corrects__kind=StageEvent.Kind.ADVANCE,
+        corrects__stage=stage, **dated,
+    )  # fmt: skip
+    candidates = Q(pk__in=advanced.values("project_id")) | Q(
+        pk__in=corrected.values("corrects__project_id")
+    )
+    return candidates & exact
 
 
 def reached_by(date_field: str, period: Period) -> Q:
@@ -267,12 +281,14 @@ def stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
 KNOWN_COUNTED = [Indicator.INTRODUCED, *TIER, Indicator.START_RATE, *REACHED_FIELD]
 
 
-def _known_stage_figures(projects: QuerySet, period: Period, by: str | None) -> dict:
+def _known_stage_figures(
+    projects: QuerySet, period: Period, by: str | None, only: list | None = None
+) -> dict:
     """The stage family as known on ``period.known_on``, for dates the monthly totals do
     not give exactly: each figure counts the projects of its condition on the event log
     (one query a figure — the lists behind the figures use the same conditions)."""
     figures: dict = {}
-    for indicator in KNOWN_COUNTED:
+    for indicator in only or KNOWN_COUNTED:
         columns = {indicator.value: Count("pk")}
         if indicator == Indicator.INTRODUCED:
             columns[Indicator.INTRODUCED_INVESTMENT.value] = Sum(
@@ -413,6 +429,12 @@ def indicator_value(projects: QuerySet, indicator: str, period: Period):
             }
         )
         return figure_value(figures, indicator)
+    if period.known_on is not None:  # on the event log: only the figure asked for
+        needed = {
+            Indicator.START_RATE: [Indicator.INTRODUCED, Indicator.START_RATE],
+            Indicator.INTRODUCED_INVESTMENT: [Indicator.INTRODUCED],
+        }.get(indicator, [Indicator(indicator)])
+        return figure_value(_known_stage_figures(projects, period, None, needed), indicator)
     return figure_value(stage_figures(projects, period, None), indicator)
 
 

@@ -2,11 +2,13 @@
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.permissions import parks_for, regions_for
 from investrack.closed_loop.lights import LightBook, in_stages_on
 from investrack.closed_loop.models import Light
+from investrack.core.forms import QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
 from investrack.projects.figures import alive, indicator_condition
@@ -68,9 +70,12 @@ class YearFilter(IdFilter):
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_text", max_length=100)
     region = django_filters.ModelChoiceFilter(
-        label=_("Region"), queryset=None, to_field_name="code", field_name="region"
+        label=_("Region"), queryset=None, to_field_name="code", field_name="region",
+        widget=QuickSelect,
+    )  # fmt: skip
+    park = django_filters.ModelChoiceFilter(
+        label=_("Park"), queryset=None, to_field_name="code", widget=QuickSelect
     )
-    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=None, to_field_name="code")
     stage = django_filters.TypedMultipleChoiceFilter(
         label=_("Stage"),
         choices=Stage.choices,
@@ -78,14 +83,17 @@ class ProjectFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         method="filter_stage",
     )
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    category = django_filters.ChoiceFilter(
+        label=_("Category"), choices=Category.choices, widget=QuickSelect
+    )
     industry = django_filters.CharFilter(label=_("Industry code"), method="filter_industry")
     tier = django_filters.ChoiceFilter(
-        label=_("Amount"), choices=AMOUNT_TIERS, method="filter_tier"
+        label=_("Amount"), choices=AMOUNT_TIERS, method="filter_tier", widget=QuickSelect
     )
     tag = django_filters.ModelChoiceFilter(
-        label=_("Tag"), queryset=Tag.objects.all(), field_name="tags", to_field_name="name"
-    )
+        label=_("Tag"), queryset=Tag.objects.all(), field_name="tags", to_field_name="name",
+        widget=QuickSelect,
+    )  # fmt: skip
     signed_year = YearFilter(label=_("Year signed"), field_name="signed_on", lookup_expr="year")
     chain = IdFilter(label=_("Industry chain"), field_name="chain_link__chain")
     chain_link = IdFilter(label=_("Chain link"), field_name="chain_link")
@@ -101,14 +109,16 @@ class ProjectFilter(django_filters.FilterSet):
     # The stage filter then means the stage on that date; alone: the projects there were then.
     on = django_filters.DateFilter(label=_("On"), method="filter_on")
     light = django_filters.ChoiceFilter(
-        label=_("Warning light"), choices=LIGHT_CHOICES, method="filter_light"
+        label=_("Warning light"), choices=LIGHT_CHOICES, method="filter_light", widget=QuickSelect
     )
     status = django_filters.ChoiceFilter(
-        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None
-    )
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None,
+        widget=QuickSelect,
+    )  # fmt: skip
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None
-    )
+        label=_("Sort by"), choices=SORTS, method="filter_sort", empty_label=None,
+        widget=QuickSelect,
+    )  # fmt: skip
 
     class Meta:
         model = Project
@@ -137,6 +147,14 @@ class ProjectFilter(django_filters.FilterSet):
         if self._book is None:
             self._book = LightBook.load()
         return self._book
+
+    @property
+    def list_qs(self) -> QuerySet:
+        """Every row decorated (people, lights, open problems), for the API's short pages:
+        built when asked for (the pages decorate only the rows of their page)."""
+        from investrack.projects.selectors import for_listing
+
+        return for_listing(self.rows, self.book)
 
     @property
     def qs(self):

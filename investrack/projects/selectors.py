@@ -31,13 +31,35 @@ def projects_visible_to(user: User) -> ProjectQuerySet:
     return Project.objects.visible_to(user)
 
 
-def _for_listing(queryset: QuerySet[Project], book: LightBook) -> QuerySet[Project]:
+# The decorated rows' query, built once per day and rules: resolving each rule's SQL
+# against a query costs ~10 ms a request; a clone of the built one, filtered, costs nothing.
+_decorated: dict[tuple, QuerySet[Project]] = {}
+
+
+def _decorated_rows(book: LightBook) -> QuerySet[Project]:
+    key = (
+        book.as_of,
+        book.live,
+        tuple(
+            (r.pk, r.kind, r.yellow_at, r.red_at, tuple(r.stages or ()), tuple(r.regions or ()))
+            for r in book.rules
+        ),
+    )
+    base = _decorated.get(key)
+    if base is None:
+        base = Project.objects.select_related(
+            "region", "park", "industry", "responsible_person"
+        ).prefetch_related("linked_leaders")
+        base = book.annotate(base).annotate(open_problems=open_problem_count())
+        _decorated.clear()  # one day's rules at a time
+        _decorated[key] = base
+    return base
+
+
+def for_listing(queryset: QuerySet[Project], book: LightBook) -> QuerySet[Project]:
     """Rows of a list: with their people, their light (and each rule's, for the reasons)
-    and their open problems, computed for the rows of the page only."""
-    queryset = queryset.select_related(
-        "region", "park", "industry", "responsible_person"
-    ).prefetch_related("linked_leaders")
-    return book.annotate(queryset).annotate(open_problems=open_problem_count())
+    and their open problems, computed for the rows of ``queryset`` only."""
+    return _decorated_rows(book).filter(pk__in=queryset.values("pk"))
 
 
 class ListPaginator(Paginator):
@@ -54,9 +76,7 @@ class ListPaginator(Paginator):
         base = cast(QuerySet, self.object_list)
         ordering = list(base.query.order_by or Project._meta.ordering or [])
         ids = cast(QuerySet, page.object_list).values("pk")  # the page's slice, as a subquery
-        page.object_list = _for_listing(Project.objects.filter(pk__in=ids), self.book).order_by(
-            *ordering
-        )
+        page.object_list = _decorated_rows(self.book).filter(pk__in=ids).order_by(*ordering)
         return page
 
 
@@ -66,7 +86,6 @@ def project_list(*, user: User, params: QueryDict) -> ProjectFilter:
     short pages; ``.book`` to tell why a row is lit."""
     filterset = ProjectFilter(params, queryset=projects_visible_to(user), user=user)
     filterset.rows = filterset.qs
-    filterset.list_qs = _for_listing(filterset.rows, filterset.book)
     filterset.figure = _figure_behind(filterset)
     return filterset
 
@@ -151,7 +170,6 @@ def work_list(*, user: User, kind: str, params: QueryDict) -> ProjectFilter:
     if filterset.form.cleaned_data.get("sort", URGENCY) in (URGENCY, ""):
         qs = qs.order_by(F(planned_field).asc(nulls_last=True), "stage_since", "id")
     filterset.rows = qs
-    filterset.list_qs = _for_listing(qs, filterset.book)
     filterset.planned_field = planned_field
     return filterset
 
