@@ -287,9 +287,16 @@ def _wan_per_mu(amount, land) -> str:
     return _plain(Decimal(amount) / WAN / Decimal(land))
 
 
-def light_counts(queryset: QuerySet, book: LightBook) -> dict:
-    """How many projects of ``queryset`` are red and yellow, in one query."""
+def light_counts(queryset: QuerySet, book: LightBook, *, recorded: QuerySet | None = None) -> dict:
+    """How many projects of ``queryset`` are red and yellow, in one query. ``recorded``:
+    the recorded lights of the same projects (scoped by their county and park, which the
+    recorded lights keep): counted from those few rows when they are current."""
     queryset = queryset.order_by()
+    if book.recorded and recorded is not None:
+        return recorded.order_by().aggregate(
+            red=Count("pk", filter=Q(light=Light.RED)),
+            yellow=Count("pk", filter=Q(light=Light.YELLOW)),
+        )
     if book.recorded:
         return queryset.aggregate(
             red=Count("pk", filter=Q(recorded_light__light=Light.RED)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.expressions import Expression
@@ -40,7 +41,7 @@ from investrack.projects.models import (
     StageTotal,
     StageTotalDay,
 )
-from investrack.projects.selectors import projects_visible_to
+from investrack.projects.selectors import decorated_rows, projects_visible_to
 from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Park, Region
 
 
@@ -403,10 +404,12 @@ def largest_projects(area: Area, as_of: datetime.date, *, count: int = 20) -> li
             ProjectLight.objects.filter(project_id__in=ids).values_list("project_id", "light")
         )
         ids = [pk for pk in ids if lights.get(pk)]
-    explained = {p.pk: p for p in book.annotate(Project.objects.filter(pk__in=ids))} if ids else {}
+    explained: dict[int, Any] = (
+        {p.pk: p for p in decorated_rows(book).filter(pk__in=ids)} if ids else {}
+    )
     for project in projects:
         lit = explained.get(project.pk)
-        project.light = lit.light if lit else 0
+        project.light = lit.light if lit else 0  # type: ignore[attr-defined]
         project.light_reasons = [text for _level, text in book.reasons(lit)] if lit else []
     return projects
 

@@ -346,7 +346,8 @@ class Project(models.Model):
             ),
             models.Index(fields=["total_investment"], name="project_total_inv_idx"),
             models.Index(fields=["industry"], name="project_industry_idx"),
-            # Covers the overview's grouped count (stage, scope, amount, overdue) without the table.
+            # Covers the overview's grouped count (stage, scope, amount, overdue) and the
+            # working lists' order (planned date, days in stage) without the table.
             models.Index(
                 fields=[
                     "stage",
@@ -357,6 +358,7 @@ class Project(models.Model):
                     "planned_start_date",
                     "planned_completion_date",
                     "planned_production_date",
+                    "stage_since",
                 ],
                 name="project_overview_idx",
             ),

@@ -8,7 +8,13 @@ import time_machine
 
 from investrack.closed_loop import services
 from investrack.closed_loop.lights import LightBook, light_counts
-from investrack.closed_loop.models import AdmissionStandard, Light, RuleKind, WarningRule
+from investrack.closed_loop.models import (
+    AdmissionStandard,
+    Light,
+    ProjectLight,
+    RuleKind,
+    WarningRule,
+)
 from investrack.conftest import days_ago
 from investrack.projects import services as project_services
 from investrack.projects.models import Project, Stage
@@ -203,6 +209,10 @@ def test_lists_filter_on_recorded_lights_only_while_they_are_current(make_projec
     for level in (Light.RED, Light.YELLOW):
         assert set(book.only(projects, level)) == set(live.only(projects, level))
     assert light_counts(projects, book) == light_counts(projects, live) == {"red": 1, "yellow": 1}
+    # The overview counts the recorded lights of its scope alone: the same figures.
+    recorded = ProjectLight.objects.filter(region=county_staff.region)
+    assert light_counts(projects, book, recorded=recorded) == {"red": 1, "yellow": 1}
+    assert light_counts(projects, live, recorded=recorded) == {"red": 1, "yellow": 1}
     # A write that removes the cause clears the recorded light at once.
     advance(red, county_staff, Stage.STARTED, days_ago(0))
     assert list(LightBook.load().only(projects, Light.RED)) == []

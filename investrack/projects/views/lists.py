@@ -10,7 +10,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from investrack.accounts.permissions import scope
 from investrack.closed_loop.lights import LightBook, light_counts
+from investrack.closed_loop.models import ProjectLight
 from investrack.closed_loop.selectors import problem_counts
 from investrack.projects import selectors
 from investrack.projects.filters import industry_choices
@@ -61,7 +63,11 @@ def home(request):
         {
             "stages": stages,
             "work_counts": work_counts,
-            "lights": light_counts(selectors.projects_visible_to(request.user), LightBook.load()),
+            "lights": light_counts(
+                selectors.projects_visible_to(request.user),
+                LightBook.load(),
+                recorded=scope(request.user, ProjectLight.objects.all()),
+            ),
             "problems": problem_counts(user=request.user),
         },
     )
