@@ -29,7 +29,6 @@ from investrack.projects.models import (
     StageEvent,
     Tag,
 )
-from investrack.projects.search import project_terms
 from investrack.projects.write import project_write
 from investrack.regions.models import ChainLink, Industry, Park, Region
 
@@ -454,9 +453,6 @@ def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
     )
     if project.dropped_on and project.dropped_on > as_of:
         project.dropped_on = as_of
-    project.search_terms = project_terms(
-        project.name, project.code, project.national_code, investor.name
-    )
     for stage_, day in dates.items():
         setattr(project, STAGE_DATE_FIELD[stage_], day)
     r = rng.random()

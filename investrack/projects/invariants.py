@@ -96,7 +96,7 @@ def _search_drift(projects) -> list:
     from investrack.projects.search import project_terms
 
     rows = projects.values_list("pk", "name", "code", "national_code", "investor__name",
-                                "search_terms")  # fmt: skip
+                                "search__terms")  # fmt: skip
     return [
         (pk, kept)
         for pk, name, code, national, investor, kept in rows.iterator(chunk_size=5000)

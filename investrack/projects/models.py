@@ -265,8 +265,6 @@ class Project(models.Model):
     )
 
     version = models.PositiveIntegerField(_("version"), default=1)
-    # What the search box looks up (projects.search): kept by the write hook.
-    search_terms = models.TextField(_("search terms"), blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -454,6 +452,24 @@ class StageEvent(AppendOnlyModel):
 
 def evidence_path(instance, filename: str) -> str:
     return f"evidence/{instance.event.project_id}/{instance.event_id}/{filename}"
+
+
+class ProjectSearch(models.Model):
+    """What the search box looks up for a project (``projects.search``): its name, codes and
+    investor as terms. A table of its own, so the projects' rows stay narrow; kept by the
+    write hook, indexed by SQLite FTS5 or a PostgreSQL GIN (migration 0007)."""
+
+    project = models.OneToOneField(
+        Project, primary_key=True, on_delete=models.CASCADE, related_name="search"
+    )
+    terms = models.TextField(_("search terms"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("search terms")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.terms[:60]
 
 
 class EvidenceFile(models.Model):

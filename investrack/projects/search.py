@@ -1,8 +1,8 @@
 """The search box: Chinese of two characters and more (鹿城, 新能源), words and codes, found
 through an index made for it instead of scanning every name.
 
-Each project keeps ``search_terms``: its name, code, national code and investor's name as
-a row of terms — every run of Chinese characters as its overlapping pairs (新能源 → 新能 能源),
+Each project has its ``ProjectSearch`` row: its name, code, national code and investor's
+name as a row of terms — every run of Chinese characters as its overlapping pairs (新能源 → 新能 能源),
 every run of letters or digits as a word. A query is made the same terms and looked up as a
 phrase, so 新能源 finds the projects whose text holds 新能 followed by 能源: exactly the
 substring, for Chinese. SQLite reads an FTS5 index of the terms, PostgreSQL a GIN index of
@@ -41,7 +41,7 @@ def terms(text: str) -> list[str]:
 
 
 def project_terms(*texts: str) -> str:
-    """A project's ``search_terms``: its texts' terms, the fields kept apart."""
+    """A project's search terms: its texts' terms, the fields kept apart."""
     return f" {FIELD_BREAK} ".join(" ".join(terms(t)) for t in texts if t)
 
 
@@ -58,8 +58,8 @@ def _query(value: str) -> tuple[str, list[str]] | None:
             for i, w in enumerate(words)
         )
         sql = (
-            "SELECT id FROM projects_project "
-            "WHERE to_tsvector('simple', search_terms) @@ to_tsquery('simple', %s)"
+            "SELECT project_id FROM projects_projectsearch "
+            "WHERE to_tsvector('simple', terms) @@ to_tsquery('simple', %s)"
         )
         return sql, [tsquery]
     phrase = " + ".join(
@@ -96,18 +96,24 @@ def search_condition(value: str) -> Q:
 
 
 def search_keep(project_ids: Iterable[int]) -> None:
-    """Make the projects' ``search_terms`` what their texts give (the write hook calls it
-    for every project it wrote)."""
-    from investrack.projects.models import Project
+    """Make the projects' search terms what their texts give (the write hook calls it for
+    every project it wrote)."""
+    from investrack.projects.models import Project, ProjectSearch
 
     ids = list(project_ids)
     for start in range(0, len(ids), 2000):
         rows = Project.objects.filter(pk__in=ids[start : start + 2000]).values_list(
-            "pk", "name", "code", "national_code", "investor__name", "search_terms"
+            "pk", "name", "code", "national_code", "investor__name", "search__terms"
         )
         stale = [
-            Project(pk=pk, search_terms=wanted)
+            ProjectSearch(project_id=pk, terms=wanted)
             for pk, name, code, national, investor, kept in rows
             if (wanted := project_terms(name, code, national, investor or "")) != kept
         ]
-        Project.objects.bulk_update(stale, ["search_terms"], batch_size=1000)
+        ProjectSearch.objects.bulk_create(
+            stale,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["project"],
+            update_fields=["terms"],
+        )

@@ -51,7 +51,7 @@ def current_write() -> ProjectWrite:
 
 
 # Fields whose change is not the project's own (kept by the hook itself).
-_NOT_COMPARED = {"version", "updated_at", "created_at", "search_terms"}
+_NOT_COMPARED = {"version", "updated_at", "created_at"}
 
 
 def _rows(ids: list[int]) -> dict[int, dict]:

@@ -1,9 +1,11 @@
-# The search index (projects/search.py): each project's search terms, and the index that
-# reads them — SQLite FTS5, kept by triggers on the column; PostgreSQL GIN over tsvector.
+# The search index (projects/search.py): each project's search terms in a table of their
+# own, and the index that reads them — SQLite FTS5, kept by triggers on that table;
+# PostgreSQL GIN over tsvector.
 
 import re
 import unicodedata
 
+import django.db.models.deletion
 from django.db import migrations, models
 
 # A frozen copy of projects.search.terms / project_terms (migrations import no live code).
@@ -28,28 +30,29 @@ def _project_terms(*texts):
 
 def fill_terms(apps, schema_editor):
     Project = apps.get_model("projects", "Project")
+    ProjectSearch = apps.get_model("projects", "ProjectSearch")
     batch = []
     rows = Project.objects.values_list("pk", "name", "code", "national_code", "investor__name")
     for pk, name, code, national, investor in rows.iterator(chunk_size=5000):
-        batch.append(Project(pk=pk, search_terms=_project_terms(name, code, national, investor)))
+        batch.append(ProjectSearch(project_id=pk, terms=_project_terms(name, code, national, investor)))
         if len(batch) == 5000:
-            Project.objects.bulk_update(batch, ["search_terms"])
+            ProjectSearch.objects.bulk_create(batch)
             batch = []
-    Project.objects.bulk_update(batch, ["search_terms"])
+    ProjectSearch.objects.bulk_create(batch)
 
 
 SQLITE = [
-    "CREATE VIRTUAL TABLE projects_search USING fts5(search_terms, content='projects_project', "
-    "content_rowid='id', tokenize='unicode61 remove_diacritics 0')",
-    "CREATE TRIGGER projects_search_insert AFTER INSERT ON projects_project BEGIN "
-    "INSERT INTO projects_search(rowid, search_terms) VALUES (new.id, new.search_terms); END",
-    "CREATE TRIGGER projects_search_delete AFTER DELETE ON projects_project BEGIN "
-    "INSERT INTO projects_search(projects_search, rowid, search_terms) "
-    "VALUES ('delete', old.id, old.search_terms); END",
-    "CREATE TRIGGER projects_search_update AFTER UPDATE OF search_terms ON projects_project "
-    "BEGIN INSERT INTO projects_search(projects_search, rowid, search_terms) "
-    "VALUES ('delete', old.id, old.search_terms); "
-    "INSERT INTO projects_search(rowid, search_terms) VALUES (new.id, new.search_terms); END",
+    "CREATE VIRTUAL TABLE projects_search USING fts5(terms, content='projects_projectsearch', "
+    "content_rowid='project_id', tokenize='unicode61 remove_diacritics 0')",
+    "CREATE TRIGGER projects_search_insert AFTER INSERT ON projects_projectsearch BEGIN "
+    "INSERT INTO projects_search(rowid, terms) VALUES (new.project_id, new.terms); END",
+    "CREATE TRIGGER projects_search_delete AFTER DELETE ON projects_projectsearch BEGIN "
+    "INSERT INTO projects_search(projects_search, rowid, terms) "
+    "VALUES ('delete', old.project_id, old.terms); END",
+    "CREATE TRIGGER projects_search_update AFTER UPDATE ON projects_projectsearch BEGIN "
+    "INSERT INTO projects_search(projects_search, rowid, terms) "
+    "VALUES ('delete', old.project_id, old.terms); "
+    "INSERT INTO projects_search(rowid, terms) VALUES (new.project_id, new.terms); END",
     "INSERT INTO projects_search(projects_search) VALUES ('rebuild')",
 ]
 SQLITE_DROP = [
@@ -59,8 +62,8 @@ SQLITE_DROP = [
     "DROP TABLE IF EXISTS projects_search",
 ]
 POSTGRESQL = [
-    "CREATE INDEX project_search_idx ON projects_project "
-    "USING gin (to_tsvector('simple', search_terms))",
+    "CREATE INDEX project_search_idx ON projects_projectsearch "
+    "USING gin (to_tsvector('simple', terms))",
 ]
 POSTGRESQL_DROP = ["DROP INDEX IF EXISTS project_search_idx"]
 
@@ -80,12 +83,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="project",
-            name="search_terms",
-            field=models.TextField(
-                blank=True, default="", editable=False, verbose_name="search terms"
-            ),
+        migrations.CreateModel(
+            name="ProjectSearch",
+            fields=[
+                (
+                    "project",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search",
+                        serialize=False,
+                        to="projects.project",
+                    ),
+                ),
+                ("terms", models.TextField(blank=True, default="", verbose_name="search terms")),
+            ],
+            options={"verbose_name": "search terms", "verbose_name_plural": "search terms"},
         ),
         migrations.RunPython(fill_terms, migrations.RunPython.noop),
         migrations.RunPython(

@@ -31,7 +31,6 @@ from investrack.projects.rules import (
     creation_stage_errors,
     fill_skipped_stages,
 )
-from investrack.projects.search import project_terms
 from investrack.projects.services.common import (
     AUDITED_FIELDS,
     EDITABLE_FIELDS,
@@ -287,13 +286,6 @@ def _create_chunk(
             stage_since=dates[stage],
             created_at=moment,
             updated_at=moment,
-            # Written with the row (the hook checks it): no second pass over a large sheet.
-            search_terms=project_terms(
-                data["name"],
-                data["code"],
-                data["national_code"],
-                getattr(data["investor"], "name", ""),
-            ),
         )
         for s, d in dates.items():
             values[STAGE_DATE_FIELD[s]] = d

@@ -75,5 +75,5 @@ def test_the_terms_follow_every_write(client_for, county_staff, admin_user, proj
     request.user = admin_user
     InvestorAdmin(Investor, AdminSite()).save_model(request, investor, None, change=True)
     assert found(client, "瑞明科技") == {"高端装备产业园"} and found(client, "新材料") == set()
-    kept = Project.objects.get(name="高端装备产业园").search_terms
+    kept = Project.objects.get(name="高端装备产业园").search.terms
     assert kept == project_terms("高端装备产业园", "GD-2026-9", "", "温州瑞明科技集团")
