@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -61,11 +62,7 @@ def _value(table: IndicatorTable, indicator: str) -> str:
 
 def _issued_value(issued: IssuedBriefing, indicator: str) -> str:
     raw = issued.figures.get("total", {}).get("figures", {}).get(indicator, {}).get("actual")
-    if raw is None:
-        return figure_text(indicator, None)
-    from decimal import Decimal
-
-    return figure_text(indicator, Decimal(raw))
+    return figure_text(indicator, None if raw is None else Decimal(raw))
 
 
 def figure_changes(issued: IssuedBriefing, area: Area) -> list[FigureChange]:

@@ -32,7 +32,7 @@ from investrack.insights.indicators import (
     stage_totals_in,
     totals_alive,
 )
-from investrack.projects.figures import KeptStages, alive_in, reached_by
+from investrack.projects.figures import KeptStages
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     ProgressTotal,
@@ -128,7 +128,7 @@ def stage_funnel(
     projects in each stage now; the end of a month: each project +1 in the month it entered
     a stage, -1 in the month it left it, up to that month); else by the stage each
     project's dates give on that date (read from project_stages_on_idx, which also holds
-    the category), on the record clock from the event log."""
+    the category). As known on a past day, from the totals only."""
     day = Period.months(as_of, as_of, as_of, known_on)
     if day.on_totals and area.stages is not None:
         if as_of >= timezone.localdate():
@@ -148,22 +148,9 @@ def stage_funnel(
             ("stage_on",),
         )
     elif day.known_on is not None:
-        stage_on = Case(
-            *[
-                When(reached_by(STAGE_DATE_FIELD[stage], day), then=Value(stage.value))
-                for stage in reversed(Stage)
-            ],
-            default=Value(0),
-            output_field=IntegerField(),
-        )
-        projects = area.projects.order_by().filter(alive_in(day))
-        projects = projects.filter(category=category) if category else projects
-        rows = (
-            projects.annotate(stage_on=stage_on)
-            .exclude(stage_on=0)
-            .values("stage_on")
-            .annotate(n=Count("pk"), a=Sum("total_investment"))
-        )
+        # The record clock is read from the totals, exact at a month's end or today; the
+        # period form and the API refuse other as-of dates with it.
+        raise ValueError("As known on a past day, the as-of date is a month's end or today.")
     else:
         # The stage on that date: the latest whose date had come (stage dates never go back).
         stage_on = Case(
@@ -194,20 +181,6 @@ def stage_funnel(
     ]
 
 
-def _known_trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[int, int]]:
-    """The trend on the record clock, month by month through the conditions the lists
-    behind the figures use (slower; only for dates the totals do not give exactly)."""
-    counts: dict = {indicator: {} for indicator in TREND}
-    projects = area.projects.order_by()
-    projects = projects.filter(category=category) if category else projects
-    for m in range(1, period.until.month + 1):
-        month = datetime.date(period.year, m, 1)
-        one = Period.months(month, month, period.as_of, period.known_on)
-        for indicator in TREND:
-            counts[indicator][m] = projects.filter(indicator_condition(indicator, one)).count()
-    return counts
-
-
 TREND = [Indicator.INTRODUCED, Indicator.STARTED, Indicator.COMPLETED]
 TREND_STAGE = {
     Indicator.INTRODUCED: Stage.SIGNED,
@@ -223,7 +196,7 @@ def _trend_counts(area: Area, period: Period, category: str) -> dict[str, dict[i
     year_start = datetime.date(period.year, 1, 1)
     counts: dict = {indicator: {} for indicator in TREND}
     if period.known_on is not None and not (period.on_totals and area.stages is not None):
-        return _known_trend_counts(area, period, category)
+        raise ValueError("As known on a past day, the as-of date is a month's end or today.")
     if period.on_totals and area.stages is not None:
         kept = area.stages.filter(
             stage_totals_in(period, since=year_start),
