@@ -40,7 +40,8 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> int:
     Columns a row leaves out take the field's default. No ids come back: look the rows up
     by a unique column afterwards.
     """
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Every column but an id the database numbers (a one-to-one key is written).
+    fields = [f for f in model._meta.concrete_fields if f is not model._meta.auto_field]
     columns = [(f.attname, f.get_default()) for f in fields]
     adapted = [(i, adapt) for i, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(

@@ -7,7 +7,7 @@ and the rows officials add that are not data — blank rows, notes (注：…) a
 (合计, 总计, 小计) — skipped. .xlsx, .xls and .ods through python-calamine; .csv in UTF-8
 or GB18030.
 
-Writing: XlsxWriter in constant-memory mode with a title row, the jurisdiction and as-of
+Writing: rust_xlsxwriter in constant-memory mode with a title row, the jurisdiction and as-of
 date, units in the headers, a frozen header, column widths that fit Chinese text and a
 合计 row.
 """
@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-import xlsxwriter
+import rustpy_xlsxwriter
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
@@ -396,98 +396,97 @@ class OutColumn:
     header: str  # with its unit, e.g. 总投资（万元）
     kind: str = "text"  # text, number, integer, date
     width: int | None = None
-    total: bool = False  # summed in the 合计 row
 
 
-class PrintedSheet:
-    """An .xlsx in the layout officials print, written row by row in constant memory."""
+# Rows go to the writer as records keyed by header; each value is made one the writer
+# knows (numbers as floats, dates as dates, anything else as text), so that a column of
+# amounts stays numbers and a stray text in it is still written.
+def _number(value):
+    return float(value) if isinstance(value, int | float | Decimal) else str(value)
 
-    def __init__(self, output, *, title: str, subtitle: str, columns: list[OutColumn]):
-        self.workbook = xlsxwriter.Workbook(
-            output, {"constant_memory": True, "in_memory": False, "strings_to_numbers": False}
-        )
-        self.sheet = self.workbook.add_worksheet(title[:31].replace("/", "-"))
-        self.columns = columns
-        wb = self.workbook
-        base = {"font_name": "Noto Sans CJK SC", "font_size": 10, "valign": "vcenter"}
-        self.formats = {
-            "title": wb.add_format({**base, "bold": True, "font_size": 16, "align": "center"}),
-            "subtitle": wb.add_format({**base, "align": "left"}),
-            "header": wb.add_format(
-                {
-                    **base,
-                    "bold": True,
-                    "border": 1,
-                    "align": "center",
-                    "text_wrap": True,
-                    "bg_color": "#DDE7F3",
-                }
-            ),
-            "text": wb.add_format({**base, "border": 1}),
-            "number": wb.add_format({**base, "border": 1, "num_format": "#,##0.00"}),
-            "integer": wb.add_format({**base, "border": 1, "num_format": "0"}),
-            "date": wb.add_format({**base, "border": 1, "num_format": "yyyy-mm-dd"}),
-            "total": wb.add_format({**base, "bold": True, "border": 1, "num_format": "#,##0.00"}),
-            "total_text": wb.add_format({**base, "bold": True, "border": 1}),
-        }
-        last = len(columns) - 1
-        self.sheet.set_row(0, 28)
-        for index, column in enumerate(columns):
-            width = column.width or max(8, min(_display_width(column.header) + 2, 40))
-            self.sheet.set_column(index, index, width)
-        self.sheet.merge_range(0, 0, 0, last, title, self.formats["title"])
-        self.sheet.merge_range(1, 0, 1, last, subtitle, self.formats["subtitle"])
-        self.sheet.set_row(2, 32)
-        for index, column in enumerate(columns):
-            self.sheet.write_string(2, index, column.header, self.formats["header"])
-        self.sheet.freeze_panes(3, 0)
-        self.row = 3
-        self._writers = [self._cell_writer(column.kind) for column in columns]
 
-    def _cell_writer(self, kind: str):
-        sheet, text_format = self.sheet, self.formats["text"]
-        if kind in ("number", "integer"):
-            number_format = self.formats[kind]
+def _date(value):
+    return value if hasattr(value, "year") else str(value)
 
-            def write(row, col, value):
-                if isinstance(value, int | float | Decimal):
-                    sheet.write_number(row, col, float(value), number_format)
-                else:
-                    sheet.write_string(row, col, str(value), text_format)
 
-        elif kind == "date":
-            date_format = self.formats["date"]
+_CONVERTERS = {"number": _number, "integer": _number, "date": _date}
+_NUMBER_FORMATS = {"number": "#,##0.00", "integer": "0", "date": "yyyy-mm-dd"}
 
-            def write(row, col, value):
-                if hasattr(value, "year"):
-                    sheet.write_datetime(row, col, value, date_format)
-                else:
-                    sheet.write_string(row, col, str(value), text_format)
 
-        else:
+def write_printed_sheet(
+    output,
+    *,
+    title: str,
+    subtitle: str,
+    columns: list[OutColumn],
+    rows: Iterable[list],
+    total: tuple[str, dict[int, Decimal | None]] | None = None,
+) -> None:
+    """Write an .xlsx in the layout officials print to ``output`` (a path or a binary file).
 
-            def write(row, col, value):
-                sheet.write_string(row, col, str(value), text_format)
+    A merged title row, a merged subtitle (jurisdiction, date, count), the header with units,
+    frozen, column widths that fit Chinese text, and — given ``total`` as (label, {column
+    index: sum}) — a 合计 row of the sums the caller computed in SQL (values, not formulas:
+    a reader that does not recalculate sees the same figures).
 
-        return write
+    Written by rust_xlsxwriter in constant memory (rustpy-xlsxwriter): 100,000 rows in
+    ~2 s where XlsxWriter took ~11 s (`make bench`). Its constant-memory mode duplicates
+    a row given a row format, so the 合计 row is not bold.
+    """
+    headers = [column.header for column in columns]
+    if len(set(headers)) != len(headers):
+        raise ValueError(f"headers repeat: {headers}")  # records are keyed by header
+    converters = [_CONVERTERS.get(column.kind, str) for column in columns]
 
-    def write(self, values: list) -> None:
-        row = self.row
-        for col, (write, value) in enumerate(zip(self._writers, values, strict=True)):
-            if value is not None and value != "":
-                write(row, col, value)
-        self.row += 1
+    def records():
+        written = False
+        for values in rows:
+            yield {
+                header: None if value is None or value == "" else convert(value)
+                for header, convert, value in zip(headers, converters, values, strict=True)
+            }
+            written = True
+        if total is not None:
+            label, sums = total
+            yield {
+                header: label
+                if index == 0
+                else None
+                if sums.get(index) is None
+                else _number(sums[index])
+                for index, header in enumerate(headers)
+            }
+        elif not written:  # the writer takes its header from the first record
+            yield dict.fromkeys(headers)
 
-    def write_total(self, label: str, totals: dict[int, Decimal | None]) -> None:
-        """The 合计 row: ``label`` in the first column, sums under the columns that have one."""
-        self.sheet.write_string(self.row, 0, label, self.formats["total_text"])
-        for index in range(1, len(self.columns)):
-            value = totals.get(index)
-            if value is not None:
-                self.sheet.write_number(self.row, index, float(value), self.formats["total"])
-            else:
-                self.sheet.write_blank(self.row, index, None, self.formats["total_text"])
-        self.row += 1
+    def font():
+        return rustpy_xlsxwriter.Format().set_font_name("Noto Sans CJK SC").set_font_size(10)
 
-    def close(self) -> None:
-        self.workbook.close()
+    def cell(kind: str):
+        style = font().set_border("thin")
+        return style.set_num_format(_NUMBER_FORMATS[kind]) if kind in _NUMBER_FORMATS else style
+
+    last = len(columns) - 1
+    rustpy_xlsxwriter.write_worksheet(
+        records(),
+        output,
+        sheet_name=title[:31].replace("/", "-"),
+        header_row=2,
+        merge_ranges=[
+            (0, 0, 0, last, title, font().set_bold().set_font_size(16).set_align("center")),
+            (1, 0, 1, last, subtitle, font()),
+        ],
+        header_format=font()
+        .set_bold()
+        .set_border("thin")
+        .set_align("center")
+        .set_align("vcenter")
+        .set_text_wrap()
+        .set_background_color("#DDE7F3"),
+        column_formats=[cell(column.kind) for column in columns],
+        column_widths=[
+            column.width or max(8, min(_display_width(column.header) + 2, 40)) for column in columns
+        ],
+        row_heights={2: 32},
+        freeze_row=3,
+    )

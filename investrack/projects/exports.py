@@ -19,7 +19,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from investrack.core.excel import OutColumn, PrintedSheet, neutralised
+from investrack.core.excel import OutColumn, neutralised, write_printed_sheet
 from investrack.core.units import format_date, is_chinese, to_wan
 from investrack.projects.imports import PROGRESS_COLUMNS, PROJECT_COLUMNS
 from investrack.projects.models import Category, ImportBatch, Stage
@@ -99,14 +99,7 @@ class ProjectTable:
         self.columns = [OutColumn(_("No."), "integer", width=6)]
         for column in PROJECT_COLUMNS:
             width = {"name": 36, "investor": 28, "description": 40, "industry": 28}.get(column.key)
-            self.columns.append(
-                OutColumn(
-                    _header(column),
-                    _out_kind(column.kind),
-                    width=width,
-                    total=column.key in SUMMED_KEYS,
-                )
-            )
+            self.columns.append(OutColumn(_header(column), _out_kind(column.kind), width=width))
         if overdue_field:
             self.columns.append(OutColumn(_("Days overdue"), "integer"))
         self.keys = ["_no", *EXPORTED_PROJECT_KEYS] + (["_overdue"] if overdue_field else [])
@@ -157,17 +150,15 @@ def projects_xlsx(*, user, queryset, title: str, overdue_field: str | None = Non
     today = timezone.localdate()
     count, totals = _totals(queryset, table)
     output = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - returned open
-    sheet = PrintedSheet(
-        output.name,
+    write_printed_sheet(
+        output,
         title=title,
         subtitle=_("%(jurisdiction)s · as of %(date)s · %(count)s projects")
         % {"jurisdiction": user.jurisdiction_name, "date": format_date(today), "count": count},
         columns=table.columns,
+        rows=table.rows(queryset, today),
+        total=(_("Total (%(count)s)") % {"count": count}, totals),
     )
-    for row in table.rows(queryset, today):
-        sheet.write(row)
-    sheet.write_total(_("Total (%(count)s)") % {"count": count}, totals)
-    sheet.close()
     output.seek(0)
     return output
 
@@ -207,7 +198,7 @@ def _progress_columns() -> list[OutColumn]:
     for column in PROGRESS_COLUMNS:
         kind = "text" if column.key == "period" else _out_kind(column.kind)
         width = {"name": 36, "note": 30}.get(column.key)
-        columns.append(OutColumn(_header(column), kind, width=width, total=column.kind == "amount"))
+        columns.append(OutColumn(_header(column), kind, width=width))
     columns.append(
         OutColumn(_("Cumulative investment completed") + unit_suffix("amount"), "number")
     )
@@ -231,8 +222,8 @@ def progress_xlsx(*, user, queryset, title: str):
     reports = progress_of_projects(projects=queryset)
     figures = reports.order_by().aggregate(n=Count("id"), total=Sum("investment_completed"))
     output = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - returned open
-    sheet = PrintedSheet(
-        output.name,
+    write_printed_sheet(
+        output,
         title=title,
         subtitle=_("%(jurisdiction)s · as of %(date)s · %(count)s reports")
         % {
@@ -241,14 +232,15 @@ def progress_xlsx(*, user, queryset, title: str):
             "count": figures["n"],
         },
         columns=_progress_columns(),
+        rows=(
+            _progress_values(number, report)
+            for number, report in enumerate(reports.iterator(chunk_size=2000), start=1)
+        ),
+        total=(
+            _("Total (%(count)s)") % {"count": figures["n"]},
+            {4: to_wan(figures["total"])} if figures["total"] is not None else {},
+        ),
     )
-    for number, report in enumerate(reports.iterator(chunk_size=2000), start=1):
-        sheet.write(_progress_values(number, report))
-    sheet.write_total(
-        _("Total (%(count)s)") % {"count": figures["n"]},
-        {4: to_wan(figures["total"])} if figures["total"] is not None else {},
-    )
-    sheet.close()
     output.seek(0)
     return output
 

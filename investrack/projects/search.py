@@ -20,6 +20,8 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
+from investrack.core.bulk import insert_rows
+
 # Chinese characters (CJK unified ideographs, extension A, compatibility), and words.
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
 _CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -105,11 +107,14 @@ def search_keep(project_ids: Iterable[int]) -> None:
         rows = Project.objects.filter(pk__in=ids[start : start + 2000]).values_list(
             "pk", "name", "code", "national_code", "investor__name", "search__terms"
         )
-        stale = [
-            ProjectSearch(project_id=pk, terms=wanted)
-            for pk, name, code, national, investor, kept in rows
-            if (wanted := project_terms(name, code, national, investor or "")) != kept
-        ]
+        new, stale = [], []
+        for pk, name, code, national, investor, kept in rows:
+            wanted = project_terms(name, code, national, investor or "")
+            if kept is None:  # a new project (an import brings thousands): a plain insert
+                new.append({"project_id": pk, "terms": wanted})
+            elif wanted != kept:
+                stale.append(ProjectSearch(project_id=pk, terms=wanted))
+        insert_rows(ProjectSearch, new)
         ProjectSearch.objects.bulk_create(
             stale,
             batch_size=1000,

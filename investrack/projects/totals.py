@@ -16,6 +16,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from investrack.core.bulk import insert_rows
 from investrack.core.units import YI
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
@@ -209,30 +210,28 @@ def _shares_of(projects) -> dict[tuple, list]:
 
 def _insert_now(shares: dict[tuple, list]) -> int:
     """Rows of the totals (keys: ``SHARE_KEY``)."""
-    rows = [
-        StageTotal(**dict(zip(SHARE_KEY, key, strict=True)), projects=count, investment=amount)
+    rows = (
+        {**dict(zip(SHARE_KEY, key, strict=True)), "projects": count, "investment": amount}
         for key, (count, amount) in shares.items()
         if count or amount
-    ]
-    StageTotal.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    )
+    return insert_rows(StageTotal, rows)
 
 
 def _insert_by_day(shares: dict[tuple, list]) -> int:
     """Rows of the totals by day recorded (keys: ``SHARE_KEY`` and the day)."""
     size = len(SHARE_KEY)
-    rows = [
-        StageTotalDay(
+    rows = (
+        {
             **dict(zip(SHARE_KEY, key[:size], strict=True)),
-            recorded_on=key[size],
-            projects=count,
-            investment=amount,
-        )
+            "recorded_on": key[size],
+            "projects": count,
+            "investment": amount,
+        }
         for key, (count, amount) in shares.items()
         if count or amount
-    ]
-    StageTotalDay.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    )
+    return insert_rows(StageTotalDay, rows)
 
 
 def _undated(shares: dict[tuple, list]) -> dict[tuple, list]:
@@ -337,10 +336,21 @@ def _replayed_shares(projects) -> dict[tuple, list]:
     stage_fields = (*STAGE_DATE_FIELD.values(), "dropped_on")
     rows = {r["pk"]: r for r in projects.order_by().values("pk", *SHARE_FIELDS)}
     ids = sorted(rows)
+    today = timezone.localdate()
+    start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
-        events = _events_of(chunk)
+        # The usual case, an import: everything recorded today, nothing to replay.
+        earlier = set(
+            StageEvent.objects.filter(project_id__in=chunk, recorded_at__lt=start_of_today)
+            .values_list("project_id", flat=True)
+            .distinct()
+        )
+        events = _events_of(sorted(earlier))
         for pk in chunk:
+            if pk not in earlier:
+                _add_shares(summed, rows[pk], 1, today)
+                continue
             row, mine = rows[pk], events.get(pk, [])
             days = sorted({e.recorded_on for e in mine}) or [timezone.localdate()]
             if len(days) == 1:  # the usual case: everything recorded the day it was created

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from investrack.core.excel import Column, OutColumn, PrintedSheet, Sheet
+from investrack.core.excel import Column, OutColumn, Sheet, write_printed_sheet
 from investrack.core.units import WAN, YI, UnitError, parse_amount
 from investrack.regions.models import Indicator, Unit, indicator_unit
 from investrack.regions.services import TargetCell
@@ -84,20 +84,19 @@ def stored(indicator: str, value: Decimal) -> Decimal:
 def targets_sheet(*, year: int, units: list, targets: dict, title: str) -> io.BytesIO:
     """The grid of ``units`` × indicators with ``targets`` (``{(unit, indicator): value}``)."""
     output = io.BytesIO()
-    sheet = PrintedSheet(
+    write_printed_sheet(
         output,
         title=title,
         subtitle=_("Annual targets %(year)s · fill in or change the figures and upload the sheet")
         % {"year": year},
         columns=[OutColumn(str(UNIT_COLUMN.label), width=24)]
         + [OutColumn(str(header), kind="number", width=14) for header, _cn in HEADERS.values()],
-    )
-    for unit in units:
-        sheet.write(
+        rows=(
             [unit.name]
             + [shown(indicator, targets.get((unit, indicator.value))) for indicator in HEADERS]
-        )
-    sheet.close()
+            for unit in units
+        ),
+    )
     output.seek(0)
     return output
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -191,3 +192,15 @@ def test_no_csv_export_carries_a_live_formula(client, county_staff, make_project
     live = [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
     assert live == []
     assert any(c.startswith("'=HYPERLINK") for c in cells)
+
+
+def test_no_xlsx_export_carries_a_formula(client, county_staff, make_project):
+    """Text that looks like a formula is a text cell in the .xlsx, never a formula."""
+    for i, text in enumerate(HOSTILE):
+        make_project(name=text + str(i), description=text)
+    client.force_login(county_staff)
+    data = get(client, reverse("projects:export", args=["xlsx"]) + "?sort=name")
+    sheet = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    names = {row[2] for row in rows_of(data)[3:-1]}
+    assert names == {text + str(i) for i, text in enumerate(HOSTILE)}
