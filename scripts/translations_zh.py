@@ -306,6 +306,8 @@ ZH = {
     "Name, code or investor": "名称、代码或投资主体",
     "Filter": "筛选",
     "Clear filters": "清除筛选",
+    "Filters": "筛选条件",
+    "Menu": "菜单",
     "Pages": "分页",
     "Previous": "上一页",
     "Page %(n)s of %(total)s": "第 %(n)s 页，共 %(total)s 页",

@@ -10,16 +10,20 @@ register = template.Library()
 
 @register.filter
 def light_dot(project) -> str:
-    """A red or yellow dot with its reasons on hover; nothing for an unlit project."""
+    """A red or yellow dot with its reasons: on hover, and as text where nothing hovers
+    (a phone's card, a touchscreen); nothing for an unlit project."""
     level = getattr(project, "light", 0)
     if not level:
         return ""
     label = _("Red") if level == 2 else _("Yellow")
+    reasons = "；".join(getattr(project, "light_reasons", None) or [])
     return format_html(
         '<span class="light l{}" title="{}" role="img" aria-label="{}"></span>'
-        '<span class="sr">{}</span>',
+        '<span class="sr">{}</span><span class="light-why l{}">{}</span>',
         level,
-        "；".join(getattr(project, "light_reasons", None) or []),
+        reasons,
         label,
         label,
+        level,
+        reasons,
     )
