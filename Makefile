@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DEBUG=1
 
-.PHONY: run serve test lint bench install messages clean system-deps tools
+.PHONY: run serve test lint bench soak install messages clean system-deps tools
 
 install: tools $(VENV)/.installed node_modules/.installed
 
@@ -61,16 +61,22 @@ test: system-deps install lint
 	bash scripts/with-postgres.sh bash scripts/pytest.sh
 
 # Pages at 10⁵ (SQLite); import/export at 10⁵ beside django-import-export (SQLite); the
-# closed loop and the leaders' pages at 10⁵ (SQLite) and 10⁶ (PostgreSQL, with the API).
+# closed loop and the leaders' pages at 10⁵ (SQLite); on PostgreSQL: the load scenario
+# through gunicorn at 10⁵ (locust, 1 minute), then 10⁶ (the API, closed loop, leaders' pages).
 bench: system-deps install
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.data_io
 	$(BIN)/python -m bench.closed_loop
 	$(BIN)/python -m bench.insights
 	PGTEST_PORT=54339 bash scripts/with-postgres.sh sh -c \
-	  '$(BIN)/python -m bench.api_pg && $(BIN)/python -m bench.closed_loop --projects 1000000 \
+	  '$(BIN)/python -m bench.load --projects 100000; $(BIN)/python -m bench.api_pg \
+	   && $(BIN)/python -m bench.closed_loop --projects 1000000 \
 	   && $(BIN)/python -m bench.insights --projects 1000000 --events 10000000 --runs 7'
 
+# The load scenario for 10 minutes (gunicorn, PostgreSQL, 10⁵ projects, 16 officials).
+soak: system-deps install
+	PGTEST_PORT=54338 bash scripts/with-postgres.sh \
+	  $(BIN)/python -m bench.load --projects 100000 --seconds 600 --list-seconds 60
 
 messages: install
 	cd investrack && $(DEV_ENV) ../$(BIN)/python ../manage.py makemessages -l zh_Hans -l en --no-obsolete

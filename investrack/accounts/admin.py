@@ -16,14 +16,14 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,
         (
             _("Role and jurisdiction"),
-            {"fields": ("full_name", "role", "region", "park", "department")},
+            {"fields": ("full_name", "role", "region", "park", "department", "screen_only")},
         ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (
             _("Role and jurisdiction"),
-            {"fields": ("full_name", "role", "region", "park", "department")},
+            {"fields": ("full_name", "role", "region", "park", "department", "screen_only")},
         ),
     )
 

@@ -41,6 +41,7 @@ def main_menu(user) -> list[Item]:
         add("to-produce", _("To production"), "projects:work_list", "to-produce")
         add("problems", _("Problems"), "service:problems")
     add("dashboard", _("Dashboard"), "insights:dashboard")
+    add("map", _("Map"), "insights:map")
     add("race", _("Horse race"), "insights:race")
     if user.can_edit_projects:
         add("import", _("Import"), "projects:imports")

@@ -58,6 +58,14 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
     )
+    # The command room's kiosk: reads its jurisdiction's big screen and nothing else.
+    screen_only = models.BooleanField(
+        _("big screen only"),
+        default=False,
+        help_text=_(
+            "A kiosk log-in of the command room: it sees the big screen and no other page."
+        ),
+    )
     # Raised by "log out everywhere": every session signed with the old value ends.
     sessions_epoch = models.PositiveIntegerField(_("sessions ended"), default=0, editable=False)
 

@@ -17,7 +17,7 @@ from investrack.regions.models import Park, Region
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-COMMON = ["home", "projects", "dashboard", "race"]
+COMMON = ["home", "projects", "dashboard", "map", "race"]
 LISTS = ["to-sign", "to-start", "to-complete", "to-produce", "problems"]
 MENUS = {
     "city_admin": [*LISTS, "import"],

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from investrack.insights.views import briefings, figures, targets
+from investrack.insights.views import briefings, figures, maps, screen, targets
 
 app_name = "insights"
 
@@ -23,6 +23,10 @@ urlpatterns = [
         briefings.issued_briefing_again,
         name="issued_briefing_again",
     ),
+    path("map/", maps.city_map, name="map"),
+    path("screen/", screen.screen, name="screen"),
+    path("map/outline.json", maps.map_outline, name="map_outline"),
+    path("map/points.json", maps.map_points, name="map_points"),
     path("chains/", figures.chain_list, name="chains"),
     path("chains/<int:pk>/", figures.chain_map, name="chain"),
 ]

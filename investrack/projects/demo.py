@@ -34,6 +34,13 @@ from investrack.regions.models import ChainLink, Industry, Park, Region
 
 CITY_CODE = "330300"
 COUNTIES = ["330302", "330303", "330304", "330381", "330382", "330324", "330326", "330327"]
+# The county seats (GCJ-02, as in the map's outlines): a demo project lies near its seat.
+SEATS = {
+    "330302": (120.655271, 28.015737), "330303": (120.811213, 27.932747),
+    "330304": (120.614910, 27.966844), "330381": (120.655148, 27.778657),
+    "330382": (120.983906, 28.113725), "330324": (120.692025, 28.153607),
+    "330326": (120.565793, 27.661918), "330327": (120.427619, 27.519773),
+}  # fmt: skip
 PARKS = [
     ("WZ-ETDZ", "温州经济技术开发区", "330303", Park.Level.NATIONAL),
     ("WZ-HTZ", "温州高新技术产业开发区", "330302", Park.Level.NATIONAL),
@@ -395,6 +402,17 @@ class _Drawn:
     amount: Decimal
 
 
+def _place(project: Project, n: int, county_code: str) -> None:
+    """A site within a few kilometres of the county seat, drawn apart from the seed's draws
+    (a city drawn before projects had places stays the same city)."""
+    seat = SEATS.get(county_code)
+    if seat is None:
+        return
+    draw = random.Random(n * 7919 + 17)
+    project.longitude = Decimal(f"{seat[0] + draw.gauss(0, 0.035):.6f}")
+    project.latitude = Decimal(f"{seat[1] + draw.gauss(0, 0.03):.6f}")
+
+
 def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
     """One random project (the order of the draws keeps a seed's city unchanged)."""
     industries, chain_links = lookups
@@ -455,6 +473,7 @@ def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
         project.dropped_on = as_of
     for stage_, day in dates.items():
         setattr(project, STAGE_DATE_FIELD[stage_], day)
+    _place(project, n, county.code)
     r = rng.random()
     chosen_tags = rng.sample(world.tags, k=rng.choice([0, 0, 1, 1, 2]))
     return _Drawn(project, dates, county, r, chosen_tags, amount)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,24 @@ class CodeChoiceField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = unknown_message
 
 
+class CoordinateField(forms.DecimalField):
+    """A longitude or latitude in degrees, kept to six places (about 0.1 m): a map that gives
+    more (Baidu's picker gives eight) is rounded, not refused."""
+
+    def __init__(self, *, label, limit: int, placeholder: str):
+        super().__init__(
+            label=label,
+            required=False,
+            min_value=-limit,
+            max_value=limit,
+            widget=forms.TextInput(attrs={"inputmode": "decimal", "placeholder": placeholder}),
+        )
+
+    def to_python(self, value):
+        number = super().to_python(value)
+        return None if number is None else number.quantize(Decimal("0.000001"))
+
+
 class ProjectForm(forms.ModelForm):
     """Create or edit a project. On creation it also takes the stage reached and its dates."""
 
@@ -63,6 +83,12 @@ class ProjectForm(forms.ModelForm):
     description = MultilineField(
         label=_("description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    longitude = CoordinateField(
+        label=_("Longitude (GCJ-02, as Gaode or Tencent maps give it)"),
+        limit=180,
+        placeholder="120.655271",
+    )
+    latitude = CoordinateField(label=_("Latitude (GCJ-02)"), limit=90, placeholder="28.015737")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -92,6 +118,8 @@ class ProjectForm(forms.ModelForm):
             "linked_leaders",
             "lead_department",
             "description",
+            "longitude",
+            "latitude",
         ]
         widgets = {
             "planned_sign_date": DateInput,
@@ -179,6 +207,13 @@ class ProjectForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        place = (cleaned.get("longitude"), cleaned.get("latitude"))
+        typed_badly = self.has_error("longitude") or self.has_error("latitude")
+        if (place[0] is None) != (place[1] is None) and not typed_badly:
+            self.add_error(
+                "latitude" if place[1] is None else "longitude",
+                _("Give both the longitude and the latitude, or neither."),
+            )
         if self.creating and cleaned.get("stage"):
             dates = {s: cleaned.get(f) for s, f in STAGE_DATE_FIELD.items()}
             for field, message in creation_stage_errors(cleaned["stage"], dates).items():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -210,6 +210,24 @@ class Project(models.Model):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Where the site is, in GCJ-02 (the datum of the map outlines and of the web maps
+    # officials copy coordinates from: Gaode, Tencent); a GPS fix (WGS-84) is converted.
+    longitude = models.DecimalField(
+        _("longitude (GCJ-02)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    latitude = models.DecimalField(
+        _("latitude (GCJ-02)"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
 
     planned_sign_date = models.DateField(_("planned signing date"), null=True, blank=True)
     planned_start_date = models.DateField(_("planned start date"), null=True, blank=True)
@@ -368,6 +386,11 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=models.Q(land_area__isnull=True) | models.Q(land_area__gte=0),
                 name="project_land_not_negative",
+            ),
+            models.CheckConstraint(  # a place has both coordinates or none
+                condition=models.Q(longitude__isnull=True, latitude__isnull=True)
+                | models.Q(longitude__isnull=False, latitude__isnull=False),
+                name="project_location_whole",
             ),
         ]
 

@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from investrack.core.admin import ReadOnlyAdmin
 from investrack.regions.models import (
     ChainLeader,
     ChainLink,
+    CityOutline,
     Industry,
     IndustryChain,
     Park,
@@ -11,6 +14,7 @@ from investrack.regions.models import (
     Region,
     Target,
 )
+from investrack.regions.outlines import validated_outline
 
 
 @admin.register(Region)
@@ -80,3 +84,37 @@ class ChainLeaderInline(admin.TabularInline):
 class IndustryChainAdmin(admin.ModelAdmin):
     list_display = ["name", "position"]
     inlines = [ChainLinkInline, ChainLeaderInline]
+
+
+class CityOutlineForm(forms.ModelForm):
+    """The outline comes as a file (.geojson), read and checked before it is kept."""
+
+    upload = forms.FileField(
+        label=_("GeoJSON file"),
+        help_text=_(
+            "A FeatureCollection with one polygon per county, each named (properties.name) "
+            "as the county is named here, in GCJ-02 coordinates."
+        ),
+    )
+
+    class Meta:
+        model = CityOutline
+        fields = ["city", "source"]
+
+    def clean_upload(self):
+        return validated_outline(self.cleaned_data["upload"].read())
+
+    def save(self, commit=True):
+        self.instance.geojson = self.cleaned_data["upload"]
+        return super().save(commit)
+
+
+@admin.register(CityOutline)
+class CityOutlineAdmin(admin.ModelAdmin):
+    form = CityOutlineForm
+    list_display = ["city", "source", "uploaded_by", "uploaded_at"]
+    autocomplete_fields = ["city"]
+
+    def save_model(self, request, obj, form, change):
+        obj.uploaded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -313,3 +313,30 @@ class ChainLeader(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CityOutline(models.Model):
+    """The outlines of a city's counties for the map, uploaded by the city administrator:
+    a GeoJSON FeatureCollection, one feature per county named as the county is named here.
+    Without one the map draws the outline shipped with the app (see ``regions.outlines``)."""
+
+    city = models.OneToOneField(
+        Region, verbose_name=_("city"), on_delete=models.CASCADE, related_name="outline"
+    )
+    geojson = models.JSONField(_("outlines (GeoJSON)"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("city map outline")
+        verbose_name_plural = _("city map outlines")
+
+    def __str__(self) -> str:
+        return str(self.city)

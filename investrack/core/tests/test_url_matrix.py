@@ -59,3 +59,33 @@ def test_another_countys_records_are_not_found(client, world):
                 if got not in allowed:
                     wrong[(name, method, role)] = got
     assert wrong == {}
+
+
+def test_the_big_screens_kiosk_log_in_sees_the_screen_and_nothing_else(client, world):
+    """A kiosk log-in (``screen_only``) asking for any page of the app — or posting to it —
+    is sent to the big screen; only the screen's own addresses answer it."""
+    from investrack.accounts.kiosk import SCREEN_URLS
+
+    kiosk = world.users["viewer"]
+    kiosk.screen_only = True
+    kiosk.save()
+    screen = reverse("insights:screen")
+    wrong = {}
+    for name in OUTCOMES:
+        url = reverse(name, args=ARGS(name, world, world.mine))
+        for method in ("get", "post"):
+            client.force_login(kiosk)
+            with transaction.atomic():
+                response = getattr(client, method)(url)
+                transaction.set_rollback(True)
+            if name in SCREEN_URLS:
+                # Logging out is a POST (a GET is refused); the screen's pages are read only.
+                expected = {("logout", "post"): 302, ("logout", "get"): 405}.get(
+                    (name, method), 405 if method == "post" else 200
+                )
+                if response.status_code != expected:
+                    wrong[(name, method)] = response.status_code
+            elif response.status_code != 302 or response.url != screen:
+                wrong[(name, method)] = (response.status_code, getattr(response, "url", ""))
+    assert wrong == {}
+    assert "红灯项目" in client.get(screen).content.decode()

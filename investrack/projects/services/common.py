@@ -36,6 +36,8 @@ EDITABLE_FIELDS = [
     "expected_annual_tax",
     "source_channel",
     "description",
+    "longitude",
+    "latitude",
     "planned_sign_date",
     "planned_start_date",
     "planned_completion_date",

@@ -1,0 +1,144 @@
+"""项目地图: the counties coloured by an indicator as of a date (each opening its list), and
+the projects as points sized by investment and coloured by light, filtered like the list."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, DecimalField, F, Max, Sum
+from django.db.models.functions import Coalesce, Round
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_safe
+
+from investrack.accounts.permissions import regions_for
+from investrack.core.units import YI
+from investrack.insights import selectors
+from investrack.insights.indicators import figure_text
+from investrack.insights.race import city_of
+from investrack.insights.views.figures import _area, _figure_cells, _period_form
+from investrack.projects import selectors as project_selectors
+from investrack.projects.models import Category
+from investrack.regions.models import Indicator
+from investrack.regions.outlines import outline_for, outlined_names
+
+# Beyond this many projects the points are summed per cell of a grid (0.01°, about 1 km).
+MAX_POINTS = 3000
+GRID_DEGREES = 2  # decimal places of the cells' centres
+
+
+@login_required
+@require_safe
+def city_map(request):
+    city = city_of(request.user)
+    if city is None:
+        raise Http404
+    area = _area(request)
+    form = _period_form(request)
+    period, category = form.period(), form.chosen_category
+    indicator = request.GET.get("indicator") or Indicator.INTRODUCED
+    if indicator not in Indicator.values:
+        indicator = Indicator.INTRODUCED
+    outline, source = outline_for(city)
+    drawn = outlined_names(outline)
+    table = selectors.area_table(area, period, level="county", category=category)
+    counties, missing = [], []
+    for row in table.rows:
+        cell = next(c for c in _figure_cells(row, table, {"category": category})
+                    if c["indicator"] == indicator)  # fmt: skip
+        figure = row.figures[indicator]
+        county = {
+            "name": row.name,
+            "value": float(figure.actual or 0),
+            "text": figure_text(indicator, figure.actual),
+            "target": figure_text(indicator, figure.target),
+            "completion": figure.completion,
+            "url": cell["url"],
+        }
+        counties.append(county)
+        if row.name not in drawn:
+            missing.append(county)
+    filters = {k: v for k, v in request.GET.items() if k not in ("indicator",)}
+    context = {
+        "area": area,
+        "form": form,
+        "period": period,
+        "indicator": indicator,
+        "map_indicators": Indicator.choices,
+        "categories": Category.choices,
+        "regions": regions_for(request.user),
+        "source": source,
+        "has_outline": outline is not None,
+        "missing": missing,
+        "map_data": {
+            "outline_url": reverse("insights:map_outline"),
+            "points_url": reverse("insights:map_points") + "?" + urlencode(filters),
+            "counties": counties,
+            "indicator": str(Indicator(indicator).label),
+            # With {n} for the number: the script fills it in.
+            "count_text": _("{n} projects with a place on the map"),
+            "cells_text": _("{n} projects with a place, summed per cell of about 1 km"),
+        },
+    }
+    return render(request, "insights/map.html", context)
+
+
+@login_required
+@require_safe
+@cache_control(private=True, max_age=3600)
+def map_outline(request):
+    city = city_of(request.user)
+    outline = outline_for(city)[0] if city is not None else None
+    if outline is None:
+        raise Http404
+    return JsonResponse(outline)
+
+
+@login_required
+@require_safe
+def map_points(request):
+    """The projects of the list's filters that have a place: each one, or per grid cell
+    when they are many (the count and the sums exact, the position the cell's centre)."""
+    filterset = project_selectors.project_list(user=request.user, params=request.GET)
+    placed = filterset.qs.filter(longitude__isnull=False).order_by()
+    count = placed.count()
+    list_url = reverse("projects:list")
+    if count <= MAX_POINTS:
+        rows = placed.values_list(
+            "pk", "name", "longitude", "latitude", "total_investment",
+            Coalesce("recorded_light__light", 0),
+        )  # fmt: skip
+        points = [
+            {"name": name, "value": [float(lon), float(lat), _yi(amount)], "light": light,
+             "url": reverse("projects:detail", args=[pk])}
+            for pk, name, lon, lat, amount, light in rows
+        ]  # fmt: skip
+        return JsonResponse({"count": count, "clustered": False, "points": points})
+    cells = (
+        placed.annotate(
+            lon=Round(F("longitude"), GRID_DEGREES), lat=Round(F("latitude"), GRID_DEGREES)
+        )
+        .values("lon", "lat")
+        .annotate(
+            n=Count("pk"),
+            amount=Sum("total_investment", output_field=DecimalField()),
+            light=Max(Coalesce("recorded_light__light", 0)),
+        )
+    )
+    query = request.GET.urlencode()
+    points = [
+        {"name": str(c["n"]), "count": c["n"],
+         "value": [float(c["lon"]), float(c["lat"]), _yi(c["amount"])], "light": c["light"],
+         "url": f"{list_url}?{query}"}
+        for c in cells
+    ]  # fmt: skip
+    return JsonResponse({"count": count, "clustered": True, "points": points})
+
+
+def _yi(amount) -> float:
+    return float((amount or Decimal(0)) / YI)
