@@ -149,6 +149,12 @@ class ProjectFilter(django_filters.FilterSet):
         return self._book
 
     @property
+    def narrowed(self) -> bool:
+        """Whether the list is filtered (its order and page are not filters): a phone shows
+        the filters open then, folded otherwise."""
+        return any(v for k, v in self.data.items() if k not in ("sort", "page", "status"))
+
+    @property
     def list_qs(self) -> QuerySet:
         """Every row decorated (people, lights, open problems), for the API's short pages:
         built when asked for (the pages decorate only the rows of their page)."""
