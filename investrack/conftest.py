@@ -253,6 +253,40 @@ def upload(name: str, data: bytes):
     return SimpleUploadedFile(name, data)
 
 
+def photo_bytes(size=(640, 480), colour=(90, 140, 200), exif=None) -> bytes:
+    """A JPEG as a phone's camera writes it (with its metadata when given)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    image = Image.new("RGB", size, colour)
+    image.save(out, "JPEG", **({"exif": exif.tobytes()} if exif is not None else {}))
+    return out.getvalue()
+
+
+def _site_photo(actor, region, park_):
+    """A started project of ``region`` whose monthly report came with a photo."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    started = services.project_create(
+        actor=actor,
+        data={"name": f"{region.name}在建项目", "code": f"WS-{region.code}", "region": region,
+              "park": park_, "total_investment": Decimal("80000000")},
+        stage=Stage.STARTED,
+        stage_dates={Stage.SIGNED: days_ago(120), Stage.STARTED: days_ago(90)},
+    )  # fmt: skip
+    report = services.progress_report_submit(
+        actor=actor,
+        project=started,
+        period=days_ago(40),
+        investment_completed=Decimal("5000000"),
+        construction_progress=20,
+        photos=[SimpleUploadedFile("工地.jpg", photo_bytes())],
+    )
+    return report.photos.get()
+
+
 @pytest.fixture
 def world(city, county, other_county, park, other_park, department):
     """Two counties of one city, each with one of everything a URL can name, and a user of
@@ -348,6 +382,7 @@ def world(city, county, other_county, park, other_park, department):
         )
         return types.SimpleNamespace(
             project=project,
+            photo=_site_photo(actor, region, park_),
             event=event,
             evidence=evidence,
             approval=approval,

@@ -15,6 +15,7 @@ from investrack.core.forms import (
     DateInput,
     MultilineField,
     MultipleFileField,
+    MultipleFileInput,
     PastDateField,
 )
 from investrack.core.units import written_amount
@@ -331,6 +332,13 @@ class ProgressReportForm(forms.Form):
         return None if value is None else value * 10_000  # stored in US dollars
 
     note = MultilineField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    photos = MultipleFileField(
+        label=_("Site photos"),
+        required=False,
+        # A phone opens its camera (`capture`); a computer offers its files.
+        widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("Up to 9; made smaller, with no place or phone details kept."),
+    )
 
 
 class ImportUploadForm(forms.Form):

@@ -568,6 +568,36 @@ def import_file_path(instance, filename: str) -> str:
     return f"imports/{instance.uploaded_at:%Y/%m}/{instance.sha256[:16]}-{filename}"
 
 
+def photo_path(instance, filename: str) -> str:
+    return f"photos/{instance.report.project_id}/{instance.report_id}/{filename}"
+
+
+class ProgressPhoto(models.Model):
+    """A photo of the site sent with a monthly report (from the phone's camera): kept made
+    smaller, with no metadata but the time it was taken (``core.photos``)."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("progress report"),
+        on_delete=models.PROTECT,
+        related_name="photos",
+    )
+    image = models.FileField(_("photo"), upload_to=photo_path)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=photo_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    taken_at = models.DateTimeField(_("time taken"), null=True, blank=True)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("site photo")
+        verbose_name_plural = _("site photos")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class ImportBatch(models.Model):
     """One uploaded sheet: who, when, the file itself, its checksum, what it did or would do."""
 

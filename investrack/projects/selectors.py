@@ -18,6 +18,7 @@ from investrack.projects.figures import figure_text, indicator_value
 from investrack.projects.filters import URGENCY, ProjectFilter
 from investrack.projects.models import (
     PLANNED_DATE_FIELD,
+    ProgressPhoto,
     ProgressReport,
     Project,
     ProjectQuerySet,
@@ -271,6 +272,15 @@ def project_progress(*, project: Project) -> QuerySet[ProgressReport]:
         project.progress_reports.select_related("reported_by")
         .annotate(cumulative=Window(Sum("investment_completed"), order_by="period"))
         .order_by("period")
+    )
+
+
+def project_photos(*, project: Project) -> QuerySet[ProgressPhoto]:
+    """The site photos sent with the project's reports, the latest month first."""
+    return (
+        ProgressPhoto.objects.filter(report__project=project)
+        .select_related("report")
+        .order_by("-report__period", "pk")
     )
 
 

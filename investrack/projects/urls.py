@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from investrack.projects.views import files, lists, project
 
@@ -28,6 +28,11 @@ urlpatterns = [
     path("<int:pk>/stalled/", project.project_stalled, name="stalled"),
     path("<int:pk>/progress/", project.progress_report, name="progress"),
     path("<int:pk>/evidence/<int:file_id>/", project.evidence_download, name="evidence"),
+    re_path(
+        r"^(?P<pk>\d+)/photos/(?P<photo_id>\d+)/(?P<size>full|thumb)\.jpg$",
+        project.site_photo,
+        name="photo",
+    ),
     path("lists/<slug:kind>/", lists.work_list, name="work_list"),
     path("export.<fmt:fmt>", files.project_list_export, name="export"),
     path("lists/<slug:kind>/export.<fmt:fmt>", files.work_list_export, name="work_list_export"),

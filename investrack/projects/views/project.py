@@ -28,6 +28,7 @@ from investrack.projects.models import (
     PLANNED_DATE_FIELD,
     STAGE_DATE_FIELD,
     EvidenceFile,
+    ProgressPhoto,
     Stage,
     StageEvent,
 )
@@ -55,6 +56,7 @@ def project_detail(request, pk: int):
             "phases": selectors.project_phases(user=request.user, project=project),
             "history": selectors.project_history(project=project),
             "progress": selectors.project_progress(project=project),
+            "photos": selectors.project_photos(project=project),
             "stage_dates": [
                 (
                     stage,
@@ -251,7 +253,7 @@ def project_stalled(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def progress_report(request, pk: int):
     project = _editable_project(request, pk)
-    form = ProgressReportForm(request.POST or None)
+    form = ProgressReportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.progress_report_submit(
@@ -262,7 +264,19 @@ def progress_report(request, pk: int):
         else:
             messages.success(request, _("Progress report saved."))
             return redirect(project)
-    return _action_page(request, project, form, _("Report monthly progress"))
+    return _action_page(request, project, form, _("Report monthly progress"), multipart=True)
+
+
+@login_required
+@require_safe
+def site_photo(request, pk: int, photo_id: int, size: str):
+    """A site photo (``size``: full or thumb), served only to users who may see the project."""
+    project = selectors.project_detail(user=request.user, pk=pk)
+    photo = get_object_or_404(ProgressPhoto, pk=photo_id, report__project=project)
+    kept = photo.thumbnail if size == "thumb" else photo.image
+    response = FileResponse(kept.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 @login_required
