@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 from typing import cast
 
@@ -273,6 +274,43 @@ def project_progress(*, project: Project) -> QuerySet[ProgressReport]:
         .annotate(cumulative=Window(Sum("investment_completed"), order_by="period"))
         .order_by("period")
     )
+
+
+def investment_curve(*, project: Project, reports: list) -> dict | None:
+    """Investment completed, month by month and cumulative (万元), against the plan: the
+    total spread evenly from the start (or the planned start) to the planned completion.
+    None without reports."""
+    if not reports:
+        return None
+    start = project.started_on or project.planned_start_date
+    end = project.planned_completion_date
+    total = project.total_investment
+
+    def planned(month: datetime.date) -> float | None:
+        if not (start and end and end > start):
+            return None
+        month_end = _month_end(month)
+        share = min(max((month_end - start).days / (end - start).days, 0), 1)
+        return round(float(total) * share / 10_000, 2)
+
+    first = reports[0].period
+    last = max(reports[-1].period, (end or first).replace(day=1))
+    months, month = [], first
+    while month <= last and len(months) < 240:
+        months.append(month)
+        month = _month_end(month) + datetime.timedelta(days=1)
+    actual = {r.period: round(float(r.cumulative) / 10_000, 2) for r in reports}
+    return {
+        "months": [f"{m:%Y-%m}" for m in months],
+        "actual": [actual.get(m) for m in months],
+        "planned": [planned(m) for m in months],
+        "total": round(float(total) / 10_000, 2),
+    }
+
+
+def _month_end(month: datetime.date) -> datetime.date:
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
 
 
 def project_photos(*, project: Project) -> QuerySet[ProgressPhoto]:

@@ -42,20 +42,31 @@ def project_detail(request, pk: int):
     book = LightBook.load()
     project = selectors.project_detail(user=request.user, pk=pk, book=book)
     approvals = loop_selectors.approval_checklist(project=project)
+    problems = list(loop_selectors.problems_of_project(user=request.user, project=project))
+    progress = list(selectors.project_progress(project=project))
+    curve = selectors.investment_curve(project=project, reports=progress)
+    if curve is not None:  # the chart's words, translated here rather than in the script
+        curve["labels"] = {
+            "actual": _("Completed (cumulative)"),
+            "planned": _("Plan"),
+            "unit": _("10k yuan"),
+        }
     return render(
         request,
         "projects/detail.html",
         {
             "project": project,
             "light_reasons": book.reasons(project),
-            "problems": loop_selectors.problems_of_project(user=request.user, project=project),
+            "problems": problems,
+            "open_problems": [p for p in problems if p.is_open],
             "approvals": approvals,
             "blockers": loop_selectors.blockers(project=project, items=approvals),
             "behind": loop_selectors.behind(project=project, items=approvals),
             "timeline": selectors.project_timeline(project=project),
             "phases": selectors.project_phases(user=request.user, project=project),
             "history": selectors.project_history(project=project),
-            "progress": selectors.project_progress(project=project),
+            "progress": progress,
+            "investment_curve": curve,
             "photos": selectors.project_photos(project=project),
             "stage_dates": [
                 (
