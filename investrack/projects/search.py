@@ -61,7 +61,7 @@ def _query(value: str) -> tuple[str, list[str]] | None:
         )
         sql = (
             "SELECT project_id FROM projects_projectsearch "
-            "WHERE to_tsvector('simple', terms) @@ to_tsquery('simple', %s)"
+            "WHERE search_vector @@ to_tsquery('simple', %s)"  # stored: migration 0011
         )
         return sql, [tsquery]
     phrase = " + ".join(
