@@ -5,10 +5,12 @@ from django.utils.translation import gettext_lazy as _
 from investrack.closed_loop.models import (
     AdmissionStandard,
     ApprovalTemplate,
+    GroupRobot,
     LightChange,
     Notification,
     Problem,
     ProblemEvent,
+    RobotMessage,
     WarningRule,
 )
 from investrack.closed_loop.services import lights_outdated
@@ -108,3 +110,36 @@ class LightChangeAdmin(ReadOnlyAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["user", "kind", "title", "created_at", "read_at", "emailed_at"]
     list_filter = ["kind"]
+
+
+class GroupRobotForm(forms.ModelForm):
+    url = forms.URLField(
+        label=_("webhook address"),
+        max_length=400,
+        assume_scheme="https",
+        help_text=_("The robot's address as the chat tool gives it (https://…)."),
+    )
+    kinds = forms.MultipleChoiceField(
+        label=_("Kinds posted"),
+        choices=Notification.Kind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every kind."),
+    )
+
+    class Meta:
+        model = GroupRobot
+        fields = ["name", "platform", "url", "secret", "region", "kinds", "active"]
+
+
+@admin.register(GroupRobot)
+class GroupRobotAdmin(admin.ModelAdmin):
+    form = GroupRobotForm
+    list_display = ["name", "platform", "region", "active"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(RobotMessage)
+class RobotMessageAdmin(ReadOnlyAdmin):
+    list_display = ["title", "robot", "kind", "created_at", "sent_at", "attempts", "last_error"]
+    list_filter = ["robot", "kind"]

@@ -562,3 +562,82 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GroupRobot(models.Model):
+    """A robot of an enterprise chat group (企业微信群机器人, 钉钉群机器人): what the inbox
+    tells the people of its county (or of the whole city, for the city's robot) is posted
+    to the group too, of the kinds chosen (none chosen: every kind)."""
+
+    class Platform(models.TextChoices):
+        WECOM = "wecom", _("WeCom (企业微信) group robot")
+        DINGTALK = "dingtalk", _("DingTalk (钉钉) group robot")
+
+    name = models.CharField(_("name"), max_length=64)
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    url = models.URLField(
+        _("webhook address"),
+        max_length=400,
+        help_text=_("The robot's address as the chat tool gives it (https://…)."),
+    )
+    secret = models.CharField(
+        _("signing secret"),
+        max_length=128,
+        blank=True,
+        help_text=_("DingTalk's 加签 secret (SEC…): each message is signed with it."),
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("county or city"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A county's robot hears its county; the city's robot hears the whole city."),
+    )
+    kinds = models.JSONField(_("kinds"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not loopback:
+            raise ValidationError({"url": _("A robot's address starts with https://.")})
+        unknown = set(self.kinds or []) - set(Notification.Kind.values)
+        if unknown:
+            raise ValidationError({"kinds": _("Unknown kinds: %(k)s") % {"k": ", ".join(unknown)}})
+
+
+class RobotMessage(models.Model):
+    """One message for one robot, once per event (kind and key); sent after the write that
+    made it, and tried again (by the next message or the daily job) until the robot took it."""
+
+    robot = models.ForeignKey(
+        GroupRobot, verbose_name=_("group robot"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Notification.Kind.choices)
+    key = models.CharField(_("key"), max_length=64)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("robot message")
+        verbose_name_plural = _("robot messages")
+        constraints = [
+            models.UniqueConstraint(fields=["robot", "kind", "key"], name="robot_message_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -11,6 +11,7 @@ from django.core.mail.message import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from investrack.closed_loop import robots
 from investrack.closed_loop.models import Notification
 
 log = logging.getLogger(__name__)
@@ -24,12 +25,14 @@ def notify(*, users, kind: str, key: str, title: str, body: str = "", url: str =
     ]
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        robots.queue(rows)
         transaction.on_commit(send_pending_emails)
 
 
 def notify_many(rows: list[Notification]) -> None:
     """Many different notifications at once (the daily job)."""
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    robots.queue(rows)
 
 
 def send_pending_emails() -> int:

@@ -10,6 +10,7 @@ import logging
 
 from django.utils import timezone
 
+from investrack.closed_loop import robots
 from investrack.closed_loop.follow_up import problems_follow_up
 from investrack.closed_loop.notifications import send_pending_emails
 from investrack.closed_loop.services import lights_record
@@ -51,6 +52,7 @@ def _daily(*, as_of: datetime.date) -> dict:
     result.update(lights_record(as_of=as_of))
     result.update(problems_follow_up(as_of=as_of))
     result["emailed"] = send_pending_emails()
+    result["posted_to_groups"] = robots.send_pending()
     # Imports whose worker died: back to previewed (nothing was written) or refused.
     result["imports_recovered"] = recover_interrupted()
     # The day's writes each added their rows to the stage totals: one row per key again.

@@ -295,7 +295,8 @@ def investment_curve(*, project: Project, reports: list) -> dict | None:
 
     first = reports[0].period
     last = max(reports[-1].period, (end or first).replace(day=1))
-    months, month = [], first
+    months: list[datetime.date] = []
+    month = first
     while month <= last and len(months) < 240:
         months.append(month)
         month = _month_end(month) + datetime.timedelta(days=1)
