@@ -77,3 +77,38 @@ def test_a_list_on_a_phone_is_cards_with_the_reason_of_the_light(live_server, ph
     expect(phone.locator("details.filterbox #id_q")).to_be_hidden()
     phone.click("details.filterbox > summary")
     expect(phone.locator("details.filterbox #id_q")).to_be_visible()
+
+
+def test_a_site_visit_from_the_phone_reports_progress_with_a_photo(live_server, phone, tmp_path):
+    from investrack.conftest import days_ago, photo_bytes
+    from investrack.projects.models import Stage
+
+    users, project = people()
+    project = services.stage_advance(
+        actor=users["park"], project=project, to_stage=Stage.STARTED, effective_date=days_ago(10)
+    )
+    log_in(phone, live_server.url, users["park"])
+    phone.goto(f"{live_server.url}{project.get_absolute_url()}")
+    phone.click("text=填报进度")
+    assert overflow(phone) <= 0
+    camera = phone.locator("input[name=photos]")
+    assert camera.get_attribute("capture") == "environment"
+    assert camera.get_attribute("accept") == "image/*"
+    shot = tmp_path / "IMG_20261128_094107.jpg"
+    shot.write_bytes(photo_bytes((3000, 4000)))
+    phone.fill("#id_period", days_ago(0).strftime("%Y-%m"))
+    phone.fill("#id_investment_completed", "800")
+    phone.fill("#id_construction_progress", "15")
+    camera.set_input_files(str(shot))
+    phone.click("main button.primary")
+    expect(phone.locator(".messages")).to_contain_text("月度进度已保存")
+    gallery = phone.locator("#photos img")
+    expect(gallery).to_have_count(1)
+    gallery.scroll_into_view_if_needed()  # the thumbnail loads when it comes into view
+    width = "() => document.querySelector('#photos img').naturalWidth"
+    for _ in range(50):  # (wait_for_function evaluates a string: the CSP refuses it)
+        if phone.evaluate(width):
+            break
+        phone.wait_for_timeout(100)
+    assert phone.evaluate(width) == 240  # the 320 px thumbnail of an upright 3:4 photo
+    assert overflow(phone) <= 0
