@@ -31,8 +31,11 @@ def _setup(db: Path):
     from bench.setup import django_setup
 
     django_setup(database_url=f"sqlite:///{db}", replace=True)
+    from django.core.management import call_command
     from django.utils import translation
 
+    # The databases are kept between runs: one made by an older checkout is brought up to date.
+    call_command("migrate", verbosity=0)
     translation.activate("zh-hans")
 
 

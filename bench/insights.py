@@ -211,15 +211,21 @@ def main() -> int:
         ("horse race (this month live, last kept)", city, "/insights/race/"),
         ("drill-down: projects introduced this year", city,
          f"/projects/?indicator=introduced&from={today.year}-01-01&to={today:%Y-%m}-01"),
+        ("project map, city", city, "/insights/map/"),
+        ("map data: every project's point, city", city, "/insights/map/points.json"),
+        ("map data: ≥ 1亿 projects, county user", county, "/insights/map/points.json?tier=1yi"),
+        ("big screen, city", city, "/insights/screen/"),
     ]  # fmt: skip
     goal = 1000 if on_postgres else 200
     print(f"{'page':<48}{'median ms':>10}{'p95 ms':>10}{'queries':>9}")
-    worst = known_worst = 0.0
+    worst = known_worst = map_worst = 0.0
     with override_settings(DEBUG=True):
         for label, user, url in pages:
             median, p95, queries = time_page(user, url, args.runs)
             if url.startswith("/insights/") and "race" not in url and "known_on" not in url:
                 worst = max(worst, median)
+            if "points.json" in url:
+                map_worst = max(map_worst, median)
             if "known_on" in url and url.startswith("/insights/"):
                 known_worst = max(known_worst, median)
             print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{queries:>9}")
@@ -234,6 +240,11 @@ def main() -> int:
         f"figures as known on a past day under 1000 ms (worst {known_worst:.0f})"
         if known_worst < 1000
         else f"FIGURES AS KNOWN ON A PAST DAY OVER 1000 ms (worst {known_worst:.0f})"
+    )
+    print(
+        f"map data under 200 ms (worst {map_worst:.0f})"
+        if map_worst < 200
+        else f"MAP DATA OVER 200 ms (worst {map_worst:.0f})"
     )
     if args.briefing and not on_postgres:
         _briefing(args.briefing)
