@@ -67,7 +67,7 @@ def screen(request):
             ],
             "map": {
                 "outline_url": reverse("insights:map_outline")
-                if outline_for(city)[0] is not None
+                if city is not None and outline_for(city)[0] is not None
                 else "",
                 "points_url": reverse("insights:map_points"),
                 "counties": counties,
