@@ -40,6 +40,15 @@ def test_a_county_on_the_map_opens_its_list_with_the_same_count(client_for, city
     assert page.status_code == 200
     data = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', page.text, re.S).group(1))
     lucheng = next(c for c in data["counties"] if c["name"] == "鹿城区")
+    # The points of the page follow its area and category, not its period.
+    dated = client.get(reverse("insights:map"),
+                       {"from": "2026-01", "to": "2026-11", "as_of": "2026-11-30",
+                        "category": "manufacturing", "region": "330302"})  # fmt: skip
+    points_url = json.loads(
+        re.search(r'id="map-data"[^>]*>(.*?)</script>', dated.text, re.S).group(1)
+    )["points_url"]
+    assert "as_of" not in points_url and "region=330302" in points_url
+    assert client.get(points_url).status_code == 200
     assert lucheng["value"] == 4  # the four signed this year, placed or not
     listed = client.get(lucheng["url"])
     assert "共4个项目" in re.sub(r"\s+", "", listed.text)
@@ -59,6 +68,11 @@ def test_the_points_are_the_users_projects_with_a_place(client_for, county_staff
     # Filtered as the list is.
     one = client.get(reverse("insights:map_points"), {"q": "鹿城项目1"}).json()
     assert [p["name"] for p in one["points"]] == ["鹿城项目1"]
+
+
+def test_a_bad_filter_is_a_400_that_names_it(client_for, county_staff):
+    answer = client_for(county_staff).get(reverse("insights:map_points"), {"light": "purple"})
+    assert answer.status_code == 400 and "light" in answer.json()["errors"]
 
 
 def test_many_points_are_summed_per_cell_exactly(client_for, city_admin, placed, monkeypatch):

@@ -30,6 +30,7 @@ from investrack.regions.outlines import outline_for, outlined_names
 # Beyond this many projects the points are summed per cell of a grid (0.01°, about 1 km).
 MAX_POINTS = 3000
 GRID_DEGREES = 2  # decimal places of the cells' centres
+PERIOD_PARAMS = ("indicator", "from", "to", "as_of", "known_on")
 
 
 @login_required
@@ -63,7 +64,8 @@ def city_map(request):
         counties.append(county)
         if row.name not in drawn:
             missing.append(county)
-    filters = {k: v for k, v in request.GET.items() if k not in ("indicator",)}
+    # The points follow the list's filters (county, park, category …), not the period.
+    filters = {k: v for k, v in request.GET.items() if k not in PERIOD_PARAMS}
     context = {
         "area": area,
         "form": form,
@@ -105,6 +107,9 @@ def map_points(request):
     """The projects of the list's filters that have a place: each one, or per grid cell
     when they are many (the count and the sums exact, the position the cell's centre)."""
     filterset = project_selectors.project_list(user=request.user, params=request.GET)
+    if not filterset.is_valid():  # the list says so in its error box; the data, with a 400
+        errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
+        return JsonResponse({"errors": errors}, status=400)
     placed = filterset.qs.filter(longitude__isnull=False).order_by()
     count = placed.count()
     list_url = reverse("projects:list")
