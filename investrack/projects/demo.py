@@ -262,6 +262,8 @@ def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str
         ("fgw", "市发改委经办人", Role.DEPARTMENT_STAFF, city, None, departments[1], False),
         ("leader", "包联领导", Role.LEADER, counties[0], None, None, False),
         ("etdz", "经开区招商专员", Role.COUNTY_STAFF, parks[0].region, parks[0], None, False),
+        # The command room's kiosk: the big screen and nothing else.
+        ("screen", "指挥中心大屏", Role.VIEWER, city, None, None, False),
     ]
     for county in counties:
         specs.append(
@@ -287,6 +289,7 @@ def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str
                 "department": department,
                 "is_staff": staff,
                 "is_superuser": staff,
+                "screen_only": username == "screen",
             },
         )
         if created:
@@ -299,7 +302,7 @@ def create_demo_users(city, counties, parks, departments) -> list[tuple[str, str
 def existing_demo_logins() -> list[tuple[str, str, str]]:
     """The demo log-ins already in the database (for `make run` on a loaded database)."""
     users = User.objects.filter(is_active=True)
-    names = ["admin", "viewer", "fgw", "leader", "etdz", "zrzy", "sthj", "zjj"] + [
+    names = ["admin", "viewer", "fgw", "leader", "etdz", "screen", "zrzy", "sthj", "zjj"] + [
         f"county{c}" for c in sorted(COUNTIES)
     ]
     found = {
