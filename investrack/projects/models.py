@@ -378,6 +378,12 @@ class Project(models.Model):
                 ],
                 name="project_overview_idx",
             ),
+            # Covers the map's points and cells of the projects under way with a place.
+            models.Index(
+                fields=["region", "longitude", "latitude", "total_investment", "id"],
+                name="project_map_idx",
+                condition=models.Q(dropped_on__isnull=True, longitude__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -111,20 +111,10 @@ def map_points(request):
         errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
     placed = filterset.qs.filter(longitude__isnull=False).order_by()
-    count = placed.count()
-    list_url = reverse("projects:list")
-    if count <= MAX_POINTS:
-        rows = placed.values_list(
-            "pk", "name", "longitude", "latitude", "total_investment",
-            Coalesce("recorded_light__light", 0),
-        )  # fmt: skip
-        points = [
-            {"name": name, "value": [float(lon), float(lat), _yi(amount)], "light": light,
-             "url": reverse("projects:detail", args=[pk])}
-            for pk, name, lon, lat, amount, light in rows
-        ]  # fmt: skip
-        return JsonResponse({"count": count, "clustered": False, "points": points})
-    cells = (
+    light = Coalesce("recorded_light__light", 0)
+    # The cells first (one pass over the projects, read from the map's index): their sums
+    # give the count, and when the projects are few they are shown one by one instead.
+    cells = list(
         placed.annotate(
             lon=Round(F("longitude"), GRID_DEGREES), lat=Round(F("latitude"), GRID_DEGREES)
         )
@@ -132,14 +122,23 @@ def map_points(request):
         .annotate(
             n=Count("pk"),
             amount=Sum("total_investment", output_field=DecimalField()),
-            light=Max(Coalesce("recorded_light__light", 0)),
+            light=Max(light),
         )
     )
-    query = request.GET.urlencode()
+    count = sum(c["n"] for c in cells)
+    if count <= MAX_POINTS:
+        rows = placed.values_list("pk", "name", "longitude", "latitude", "total_investment", light)
+        points = [
+            {"name": name, "value": [float(lon), float(lat), _yi(amount)], "light": level,
+             "url": reverse("projects:detail", args=[pk])}
+            for pk, name, lon, lat, amount, level in rows
+        ]  # fmt: skip
+        return JsonResponse({"count": count, "clustered": False, "points": points})
+    list_url = reverse("projects:list") + "?" + request.GET.urlencode()
     points = [
         {"name": str(c["n"]), "count": c["n"],
          "value": [float(c["lon"]), float(c["lat"]), _yi(c["amount"])], "light": c["light"],
-         "url": f"{list_url}?{query}"}
+         "url": list_url}
         for c in cells
     ]  # fmt: skip
     return JsonResponse({"count": count, "clustered": True, "points": points})
