@@ -170,6 +170,11 @@ def main() -> int:
     from investrack.projects.models import Project, StageEvent, StageTotal
 
     _seed(args, on_postgres)
+    if on_postgres:  # as autovacuum leaves a live database: statistics and visibility map
+        from django.db import connection as pg
+
+        with pg.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
     if on_postgres and args.events:
         _top_up_events(args.events)
     from investrack.closed_loop.models import LightsRecorded

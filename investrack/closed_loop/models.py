@@ -513,6 +513,9 @@ class LightChange(AppendOnlyModel):
     on = models.DateField(_("on"))
     before = models.PositiveSmallIntegerField(_("before"), choices=Light.choices)
     after = models.PositiveSmallIntegerField(_("after"), choices=Light.choices)
+    # The record clock, as for stage events and reports: the day the light is for (``on``)
+    # and the moment the change was recorded.
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("light change")
