@@ -15,6 +15,7 @@ from investrack.accounts.models import User
 from investrack.accounts.permissions import get_for_user_or_404
 from investrack.closed_loop.lights import LightBook
 from investrack.closed_loop.selectors import open_problem_count
+from investrack.core.periods import last_of_month
 from investrack.projects.figures import figure_text, indicator_value
 from investrack.projects.filters import URGENCY, ProjectFilter
 from investrack.projects.models import (
@@ -289,7 +290,7 @@ def investment_curve(*, project: Project, reports: list) -> dict | None:
     def planned(month: datetime.date) -> float | None:
         if not (start and end and end > start):
             return None
-        month_end = _month_end(month)
+        month_end = last_of_month(month)
         share = min(max((month_end - start).days / (end - start).days, 0), 1)
         return round(float(total) * share / 10_000, 2)
 
@@ -299,7 +300,7 @@ def investment_curve(*, project: Project, reports: list) -> dict | None:
     month = first
     while month <= last and len(months) < 240:
         months.append(month)
-        month = _month_end(month) + datetime.timedelta(days=1)
+        month = last_of_month(month) + datetime.timedelta(days=1)
     actual = {r.period: round(float(r.cumulative) / 10_000, 2) for r in reports}
     return {
         "months": [f"{m:%Y-%m}" for m in months],
@@ -307,11 +308,6 @@ def investment_curve(*, project: Project, reports: list) -> dict | None:
         "planned": [planned(m) for m in months],
         "total": round(float(total) / 10_000, 2),
     }
-
-
-def _month_end(month: datetime.date) -> datetime.date:
-    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-    return following - datetime.timedelta(days=1)
 
 
 def project_photos(*, project: Project) -> QuerySet[ProgressPhoto]:

@@ -146,3 +146,10 @@ def test_the_citys_own_outline_replaces_the_shipped_one(client_for, city_admin, 
     assert "温州市自然资源和规划局 2024" in page.text
     missing = page.text.split('id="map-missing"')[1].split("</div>")[0]
     assert "龙港市" not in missing and "瑞安市" in missing
+
+
+def test_another_countys_map_is_refused(client_for, county_staff, placed):
+    client = client_for(county_staff)
+    assert client.get(reverse("insights:map"), {"region": "330381"}).status_code == 404
+    theirs = client.get(reverse("insights:map_points"), {"region": "330381"})
+    assert theirs.status_code == 400 or theirs.json()["count"] == 0

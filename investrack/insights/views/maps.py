@@ -21,7 +21,7 @@ from investrack.core.units import YI
 from investrack.insights import selectors
 from investrack.insights.indicators import figure_text
 from investrack.insights.race import city_of
-from investrack.insights.views.figures import _area, _figure_cells, _period_form
+from investrack.insights.views.figures import _area, _period_form, projects_url
 from investrack.projects import selectors as project_selectors
 from investrack.projects.models import Category
 from investrack.regions.models import Indicator
@@ -31,6 +31,26 @@ from investrack.regions.outlines import outline_for, outlined_names
 MAX_POINTS = 3000
 GRID_DEGREES = 2  # decimal places of the cells' centres
 PERIOD_PARAMS = ("indicator", "from", "to", "as_of", "known_on")
+
+
+def county_figures(table, period, indicator: str, category: str = "") -> list[dict]:
+    """Each county's figure of ``indicator`` as the map colours it, with its target and
+    the list behind it (the dashboard's drill-down link)."""
+    counties = []
+    for row in table.rows:
+        figure = row.figures[indicator]
+        counties.append(
+            {
+                "name": row.name,
+                "value": float(figure.actual or 0),
+                "text": figure_text(indicator, figure.actual),
+                "target": figure_text(indicator, figure.target),
+                "completion": figure.completion,
+                "url": projects_url({"category": category, **row.scope_params(),
+                                     "indicator": indicator, **period.params()}),
+            }
+        )  # fmt: skip
+    return counties
 
 
 @login_required
@@ -48,22 +68,8 @@ def city_map(request):
     outline, source = outline_for(city)
     drawn = outlined_names(outline)
     table = selectors.area_table(area, period, level="county", category=category)
-    counties, missing = [], []
-    for row in table.rows:
-        cell = next(c for c in _figure_cells(row, table, {"category": category})
-                    if c["indicator"] == indicator)  # fmt: skip
-        figure = row.figures[indicator]
-        county = {
-            "name": row.name,
-            "value": float(figure.actual or 0),
-            "text": figure_text(indicator, figure.actual),
-            "target": figure_text(indicator, figure.target),
-            "completion": figure.completion,
-            "url": cell["url"],
-        }
-        counties.append(county)
-        if row.name not in drawn:
-            missing.append(county)
+    counties = county_figures(table, period, indicator, category)
+    missing = [c for c in counties if c["name"] not in drawn]
     # The points follow the list's filters (county, park, category …), not the period.
     filters = {k: v for k, v in request.GET.items() if k not in PERIOD_PARAMS}
     context = {
@@ -82,6 +88,7 @@ def city_map(request):
             "points_url": reverse("insights:map_points") + "?" + urlencode(filters),
             "counties": counties,
             "indicator": str(Indicator(indicator).label),
+            "unit": _("100 million yuan"),
             # With {n} for the number: the script fills it in.
             "count_text": _("{n} projects with a place on the map"),
             "cells_text": _("{n} projects with a place, summed per cell of about 1 km"),

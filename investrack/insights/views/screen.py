@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from investrack.core.periods import Period
 from investrack.core.units import format_amount
 from investrack.insights import selectors
-from investrack.insights.forms import PeriodForm
 from investrack.insights.race import city_of, race
 from investrack.insights.views.figures import _figure_cells
+from investrack.insights.views.maps import county_figures
 from investrack.projects import selectors as project_selectors
 from investrack.regions.models import Indicator
 from investrack.regions.outlines import outline_for
@@ -31,7 +32,7 @@ HEADLINES = [Indicator.INTRODUCED, Indicator.INTRODUCED_INVESTMENT, Indicator.OV
 @require_safe
 def screen(request):
     area = selectors.area_for(request.user)
-    period = PeriodForm(QueryDict()).period()  # this year, as of today, as known now
+    period = Period.year_to_date(timezone.localdate())
     table = selectors.area_table(area, period)
     cells = {c["indicator"]: c for c in _figure_cells(table.total, table, {})}
     funnel = selectors.stage_funnel(area, period.as_of, known_on=None)
@@ -45,12 +46,6 @@ def screen(request):
     )
     for project in reds:
         project.light_reasons = [text for _level, text in filterset.book.reasons(project)]
-    counties = [
-        {"name": row.name, "value": float(row.figures[Indicator.INTRODUCED].actual or 0),
-         "text": str(row.figures[Indicator.INTRODUCED].actual or 0),
-         "url": ""}
-        for row in table.rows
-    ]  # fmt: skip
     context = {
         "area": area,
         "period": period,
@@ -70,7 +65,7 @@ def screen(request):
                 if city is not None and outline_for(city)[0] is not None
                 else "",
                 "points_url": reverse("insights:map_points"),
-                "counties": counties,
+                "counties": county_figures(table, period, Indicator.INTRODUCED),
                 "indicator": str(Indicator.INTRODUCED.label),
             },
             "labels": {"projects": _("Projects")},

@@ -22,8 +22,8 @@
     chart.setOption({
       tooltip: { trigger: "item", formatter: function (p) {
         if (p.seriesType === "map") return p.name + "：" + (p.data ? p.data.text : "—");
-        return p.data.count ? p.data.count + " · " + p.data.value[2].toFixed(2) + "亿元"
-                            : p.name + "：" + p.data.value[2].toFixed(2) + "亿元";
+        return p.data.count ? p.data.count + " · " + p.data.value[2].toFixed(2) + data.unit
+                            : p.name + "：" + p.data.value[2].toFixed(2) + data.unit;
       } },
       visualMap: { min: 0, max: biggest || 1, left: 10, bottom: 10, calculable: true, seriesIndex: 0,
         inRange: { color: ["#fdf3f2", "#f6c9c4", "#e0746a", "#b22222"] }, text: [data.indicator, ""] },

@@ -14,7 +14,7 @@
     if (!el) return;
     funnelChart = funnelChart || echarts.init(el);
     funnelChart.setOption({
-      grid: { left: "14%", right: "34%", top: 10, bottom: 10 },
+      grid: { left: "14%", right: "40%", top: 10, bottom: 10 },
       xAxis: { type: "value", show: false },
       yAxis: { type: "category", inverse: true, data: d.funnel.map(function (s) { return s.name; }),
         axisLabel: { color: "#cfe0ff", fontSize: Math.round(window.innerHeight * 0.016) }, axisLine: { show: false }, axisTick: { show: false } },
