@@ -18,6 +18,7 @@ from investrack.core.jobs import recorded
 from investrack.insights.services import race_snapshot_take, race_snapshots_due
 from investrack.projects.imports import recover_interrupted
 from investrack.projects.invariants import drift
+from investrack.projects.map_cells import map_cells_fold
 from investrack.projects.models import Project
 from investrack.projects.totals import stage_totals_fold
 
@@ -57,6 +58,7 @@ def _daily(*, as_of: datetime.date) -> dict:
     result["imports_recovered"] = recover_interrupted()
     # The day's writes each added their rows to the stage totals: one row per key again.
     result["stage_totals"] = stage_totals_fold()[1]
+    result["map_cells"] = map_cells_fold()[1]
     # After the lights of the day were recorded: the kept tables must agree with the rows.
     result["drift"] = drift_check(as_of=as_of)
     # On the first run of a month: keep last month's horse-race standings.

@@ -1,5 +1,6 @@
 """The kept tables agree with what they are kept from: the stage totals with the projects,
-the progress totals with the reports, the recorded lights with the lights computed now.
+the progress totals with the reports, the recorded lights with the lights computed now,
+the map's cells with the projects and their recorded lights.
 
 The suite checks it after every test that writes (conftest); the daily job checks a
 sample of counties and says loudly when it does not hold, instead of trusting the ledger.
@@ -14,6 +15,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from investrack.projects.models import (
+    MapCell,
     ProgressReport,
     ProgressTotal,
     Project,
@@ -104,16 +106,25 @@ def _search_drift(projects) -> list:
     ]
 
 
+def _map_drift(projects, cells) -> list:
+    from investrack.projects.map_cells import map_cells_expected, map_cells_kept
+
+    expected, kept = map_cells_expected(projects), map_cells_kept(cells)
+    keys = set(expected) | set(kept)
+    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+
+
 def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, list]:
     """Where the kept tables differ from a fresh computation, for every county or for
     ``region_ids``: ``{"stage_totals": [...], "progress_totals": [...], "lights": [...]}``."""
     as_of = as_of or timezone.localdate()
-    projects, stages, by_day, reports, progress = (
+    projects, stages, by_day, reports, progress, cells = (
         Project.objects.all(),
         StageTotal.objects.all(),
         StageTotalDay.objects.all(),
         ProgressReport.objects.all(),
         ProgressTotal.objects.all(),
+        MapCell.objects.all(),
     )
     if region_ids is not None:
         projects = projects.filter(region_id__in=region_ids)
@@ -121,10 +132,12 @@ def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, l
         by_day = by_day.filter(region_id__in=region_ids)
         reports = reports.filter(project__region_id__in=region_ids)
         progress = progress.filter(region_id__in=region_ids)
+        cells = cells.filter(region_id__in=region_ids)
     return {
         "stage_totals": _stage_drift(projects, stages),
         "stage_totals_by_day": _stage_drift(projects, by_day),
         "progress_totals": _progress_drift(reports, progress),
         "lights": _light_drift(projects, as_of),
         "search_terms": _search_drift(projects),
+        "map_cells": _map_drift(projects, cells),
     }

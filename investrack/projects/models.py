@@ -729,6 +729,32 @@ class ProgressTotal(PlaceTotal):
         return f"{self.period:%Y-%m} {self.region_id} {self.category}"
 
 
+class MapCell(PlaceTotal):
+    """The projects on the map summed per cell of 0.01° (about 1 km), county, park,
+    category and recorded light: what the city's map reads instead of a million projects.
+
+    A project counts when it has a place and is not dropped. A ledger like the stage
+    totals: the write hook adds the difference a write makes to a project's row, the
+    recorded lights the difference a change of light makes; rows with the same key add up
+    and the daily job folds them. ``map_cells_rebuild`` makes it again from the projects.
+    """
+
+    longitude = models.DecimalField(_("longitude of the cell"), max_digits=5, decimal_places=2)
+    latitude = models.DecimalField(_("latitude of the cell"), max_digits=4, decimal_places=2)
+    light = models.PositiveSmallIntegerField(_("light"), default=0)
+    projects = models.IntegerField(_("projects"), default=0)
+    investment = models.DecimalField(
+        _("total investment (yuan)"), max_digits=22, decimal_places=2, default=0
+    )
+
+    class Meta:
+        verbose_name = _("map cell")
+        verbose_name_plural = _("map cells")
+
+    def __str__(self) -> str:
+        return f"{self.longitude},{self.latitude} {self.region_id} {self.light}"
+
+
 class StageShare(PlaceTotal):
     """The key and the sums of the stage totals (what one project adds: see
     ``projects.totals.stage_shares``)."""

@@ -6,8 +6,8 @@
 
 Entering locks the projects' rows; leaving (in the same transaction) bumps the version of
 every project whose row changed, writes the audit entry of what changed (when ``audit``
-names the action), adds to the stage totals the difference the write made, moves or adds
-the progress totals, and records the projects' lights for today. New projects are
+names the action), adds to the stage totals and the map's cells the difference the write made, moves or
+adds the progress totals, and records the projects' lights for today. New projects are
 announced with ``w.created(ids)``, new monthly reports with ``w.reports_added(reports)``.
 
 Explicit, not signals: a reader sees where a write begins and ends. The model refuses to
@@ -83,6 +83,7 @@ def project_write(
 ) -> Iterator[ProjectWrite]:
     from investrack.closed_loop.services.light_records import lights_record
     from investrack.core import audit as audit_log
+    from investrack.projects.map_cells import map_cells_add, map_cells_difference
     from investrack.projects.models import Project
     from investrack.projects.search import search_keep
     from investrack.projects.services.common import AUDITED_FIELDS
@@ -104,7 +105,7 @@ def project_write(
             if audit
             else {}
         )
-        kept = stage_totals_difference(ids)
+        kept, on_map = stage_totals_difference(ids), map_cells_difference(ids)
         token, current = _inside.set(True), _current.set(write)
         try:
             yield write
@@ -123,6 +124,7 @@ def project_write(
                     version=F("version") + 1, updated_at=timezone.now()
                 )
             kept.finish()
+            on_map.finish()
             search_keep([*ids, *write._created])
             for pk in changed:
                 before, after = rows_before[pk], rows_after[pk]
@@ -135,6 +137,7 @@ def project_write(
                     )
             if write._created:
                 stage_totals_add(write._created)
+                map_cells_add(write._created)
                 progress_totals_add_projects(write._created)
             progress_totals_add_reports(
                 [r for r in write._reports if r.project_id not in set(write._created)]

@@ -22,6 +22,7 @@ from investrack.closed_loop.models import (
 from investrack.closed_loop.notifications import notify_many
 from investrack.closed_loop.services.people import today
 from investrack.core.units import format_date
+from investrack.projects.map_cells import map_cells_relit
 from investrack.projects.models import Project
 
 # --- lights -------------------------------------------------------------------------------
@@ -76,6 +77,7 @@ def lights_record(
         LightChange(project_id=pk, on=as_of, before=before[pk][0], after=0) for pk in cleared
     ]
     LightChange.objects.bulk_create(changes, batch_size=CHUNK)
+    map_cells_relit({c.project_id: (c.before, c.after) for c in changes})
     for chunk in _chunks(cleared):
         ProjectLight.objects.filter(project_id__in=chunk).delete()
     ProjectLight.objects.bulk_create(

@@ -153,3 +153,54 @@ def test_another_countys_map_is_refused(client_for, county_staff, placed):
     assert client.get(reverse("insights:map"), {"region": "330381"}).status_code == 404
     theirs = client.get(reverse("insights:map_points"), {"region": "330381"})
     assert theirs.status_code == 400 or theirs.json()["count"] == 0
+
+
+def test_the_kept_cells_answer_as_the_projects_do(
+    client_for, city_admin, county_staff, placed, make_project, monkeypatch
+):
+    """The city's map reads the kept cells; filtered by anything else it sums the projects:
+    the two agree through a new project, a move, a light that turns red, and a drop."""
+    from investrack.closed_loop.models import Light
+    from investrack.closed_loop.services.light_records import lights_record
+    from investrack.conftest import days_ago
+    from investrack.projects import services
+
+    monkeypatch.setattr(maps, "MAX_POINTS", 0)
+    client = client_for(city_admin)
+    url = reverse("insights:map_points")
+
+    def both(params=None):
+        kept = client.get(url, params or {}).json()
+        monkeypatch.setattr(maps, "_kept_cells", lambda *args: None)
+        summed = client.get(url, params or {}).json()
+        monkeypatch.undo()
+        monkeypatch.setattr(maps, "MAX_POINTS", 0)
+
+        def cells(answer):
+            return sorted((p["value"][0], p["value"][1], p["count"], p["value"][2], p["light"])
+                          for p in answer["points"])  # fmt: skip
+
+        assert cells(kept) == cells(summed)
+        return kept
+
+    assert both()["count"] == 4
+    mine, _theirs = placed
+    make_project(name="迟迟未开工", stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)},
+                        longitude=Decimal("120.7"), latitude=Decimal("28.0"))  # fmt: skip
+    lights_record()
+    answer = both()
+    assert answer["count"] == 5
+    assert [p["light"] for p in answer["points"] if p["value"][:2] == [120.7, 28.0]] == [Light.RED]
+    project = mine[0]
+    project.refresh_from_db()
+    services.project_update(actor=county_staff, project=project, expected_version=project.version,
+                            data={"longitude": Decimal("120.71"), "category": "research"})  # fmt: skip
+    services.project_drop(actor=county_staff, project=mine[1], effective_date=days_ago(0),
+                          reason="企业撤资")  # fmt: skip
+    assert both()["count"] == 4
+    assert both({"category": "research"})["count"] == 1
+    assert both({"region": "330302"})["count"] == 3
+    # A filter the cells do not know: the projects themselves.
+    tiered = client.get(url, {"tier": "1yi"}).json()
+    assert tiered["count"] == 4 and tiered["points"][0]["url"].startswith("/projects/?tier=")
+    assert client_for(county_staff).get(url).json()["count"] == 3

@@ -7,8 +7,8 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, DecimalField, F, Max, Sum
-from django.db.models.functions import Coalesce, Round
+from django.db.models import Count, DecimalField, Max, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -16,20 +16,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
-from investrack.accounts.permissions import regions_for
+from investrack.accounts.permissions import regions_for, scope
 from investrack.core.units import YI
 from investrack.insights import selectors
 from investrack.insights.indicators import figure_text
 from investrack.insights.race import city_of
 from investrack.insights.views.figures import _area, _period_form, projects_url
 from investrack.projects import selectors as project_selectors
-from investrack.projects.models import Category
+from investrack.projects.map_cells import cell_of, map_cells_kept, on_the_map
+from investrack.projects.models import Category, MapCell
 from investrack.regions.models import Indicator
 from investrack.regions.outlines import outline_for, outlined_names
 
 # Beyond this many projects the points are summed per cell of a grid (0.01°, about 1 km).
 MAX_POINTS = 3000
-GRID_DEGREES = 2  # decimal places of the cells' centres
 PERIOD_PARAMS = ("indicator", "from", "to", "as_of", "known_on")
 
 
@@ -117,23 +117,15 @@ def map_points(request):
     if not filterset.is_valid():  # the list says so in its error box; the data, with a 400
         errors = {name: [str(e) for e in errs] for name, errs in filterset.errors.items()}
         return JsonResponse({"errors": errors}, status=400)
-    placed = filterset.qs.filter(longitude__isnull=False).order_by()
-    light = Coalesce("recorded_light__light", 0)
-    # The cells first (one pass over the projects, read from the map's index): their sums
-    # give the count, and when the projects are few they are shown one by one instead.
-    cells = list(
-        placed.annotate(
-            lon=Round(F("longitude"), GRID_DEGREES), lat=Round(F("latitude"), GRID_DEGREES)
-        )
-        .values("lon", "lat")
-        .annotate(
-            n=Count("pk"),
-            amount=Sum("total_investment", output_field=DecimalField()),
-            light=Max(light),
-        )
-    )
+    placed = on_the_map(filterset.qs).order_by()
+    # The cells first: their sums give the count, and when the projects are few they are
+    # shown one by one instead. Filtered by what the kept cells know, they are read from
+    # those (a few thousand rows where the city has a million projects); else summed here.
+    kept = _kept_cells(request.user, filterset)
+    cells = kept if kept is not None else _summed_cells(placed)
     count = sum(c["n"] for c in cells)
     if count <= MAX_POINTS:
+        light = Coalesce("recorded_light__light", 0)
         rows = placed.values_list("pk", "name", "longitude", "latitude", "total_investment", light)
         points = [
             {"name": name, "value": [float(lon), float(lat), _yi(amount)], "light": level,
@@ -149,6 +141,46 @@ def map_points(request):
         for c in cells
     ]  # fmt: skip
     return JsonResponse({"count": count, "clustered": True, "points": points})
+
+
+# The list's filters the kept cells can answer (with the default status, active).
+KEPT_FILTERS = {"region", "park", "category", "sort", "status"}
+
+
+def _kept_cells(user, filterset) -> list[dict] | None:
+    """The cells of the kept table in the user's jurisdiction and the list's county, park
+    and category; None when the list is filtered by anything else."""
+    data = filterset.form.cleaned_data
+    if data.get("status") not in (None, "", "active"):
+        return None
+    if any(value not in (None, "", []) for name, value in data.items() if name not in KEPT_FILTERS):
+        return None
+    rows = scope(user, MapCell.objects.all())
+    for name in ("region", "park", "category"):
+        if data.get(name):
+            rows = rows.filter(**{name: data[name]})
+    cells: dict[tuple, dict] = {}
+    for key, (n, amount) in map_cells_kept(rows).items():
+        *_place, lon, lat, light = key
+        cell = cells.setdefault((lon, lat), {"lon": lon, "lat": lat, "n": 0, "amount": 0,
+                                             "light": 0})  # fmt: skip
+        cell["n"] += n
+        cell["amount"] += amount
+        cell["light"] = max(cell["light"], light)
+    return list(cells.values())
+
+
+def _summed_cells(placed) -> list[dict]:
+    light = Coalesce("recorded_light__light", 0)
+    return list(
+        placed.annotate(lon=cell_of("longitude"), lat=cell_of("latitude"))
+        .values("lon", "lat")
+        .annotate(
+            n=Count("pk"),
+            amount=Sum("total_investment", output_field=DecimalField()),
+            light=Max(light),
+        )
+    )
 
 
 def _yi(amount) -> float:

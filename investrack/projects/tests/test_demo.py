@@ -39,12 +39,13 @@ def test_same_seed_same_city():
 
     LightChange.objects.all()._raw_delete(LightChange.objects.db)
     ProjectLight.objects.all().delete()
-    from investrack.projects.models import ProgressTotal, StageTotal, StageTotalDay
+    from investrack.projects.models import MapCell, ProgressTotal, StageTotal, StageTotalDay
     from investrack.projects.write import project_write
 
     StageTotal.objects.all().delete()
     StageTotalDay.objects.all().delete()
     ProgressTotal.objects.all().delete()
+    MapCell.objects.all().delete()
     with project_write(None):  # emptying the city for the second load, as a write
         Project.objects.all().delete()
     seed_demo(projects=120, seed=7, as_of=AS_OF)
