@@ -67,3 +67,33 @@ def test_the_big_screen_fits_refreshes_in_place_and_keeps_the_kiosk(live_server,
     page.goto(f"{live_server.url}/projects/")
     assert page.url.endswith("/insights/screen/")
     context.close()
+
+
+def test_a_project_is_placed_by_a_click_on_the_map_or_by_the_phone(live_server, browser):
+    users, project = people()
+    # The phone's GPS says WGS-84; the form keeps GCJ-02 (eviltransform's published pair).
+    context = browser.new_context(
+        locale="zh-CN",
+        geolocation={"latitude": 31.1774276, "longitude": 121.5272106},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    log_in(page, live_server.url, users["park"])
+    page.goto(f"{live_server.url}/projects/{project.pk}/edit/")
+    chart = page.locator("#place-map[data-ready='1']")
+    expect(chart).to_be_visible()
+    chart.click()  # the middle of the city's map
+    expect(page.locator("#place-status")).to_contain_text("地图")
+    longitude = float(page.input_value("#id_longitude"))
+    latitude = float(page.input_value("#id_latitude"))
+    assert 119.5 < longitude < 121.5 and 27.0 < latitude < 28.7, (longitude, latitude)
+    page.click("main button[type=submit]")
+    expect(page.locator("main h1")).to_contain_text(project.name)
+    project.refresh_from_db()
+    assert (float(project.longitude), float(project.latitude)) == (longitude, latitude)
+
+    page.goto(f"{live_server.url}/projects/{project.pk}/edit/")
+    page.click("#place-here")
+    expect(page.locator("#id_longitude")).to_have_value("121.531542")
+    expect(page.locator("#id_latitude")).to_have_value("31.175304")
+    context.close()
