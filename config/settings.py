@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "investrack.regions",
     "investrack.projects",
     "investrack.closed_loop",
+    "investrack.promotion",
     "investrack.insights",
     "investrack.daily",
     "investrack.demo_city",

@@ -13,6 +13,7 @@ urlpatterns = [
     path("projects/", include("investrack.projects.urls")),
     path("", include("investrack.closed_loop.urls")),
     path("insights/", include("investrack.insights.urls")),
+    path("promotion/", include("investrack.promotion.urls")),
     path("api/v1/", api.urls),
     path("accounts/profile/", include("investrack.accounts.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),

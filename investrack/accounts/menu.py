@@ -44,6 +44,7 @@ def main_menu(user) -> list[Item]:
     add("map", _("Map"), "insights:map")
     add("race", _("Horse race"), "insights:race")
     if user.can_edit_projects:
+        add("conflicts", _("Conflicting leads"), "promotion:conflicts")
         add("import", _("Import"), "projects:imports")
     if user.is_staff:
         add("admin", _("Back office"), "admin:index")

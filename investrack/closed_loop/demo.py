@@ -159,16 +159,16 @@ def _problems(rng, as_of, departments):
             deadline = calendar.add(raised_on, working_days)
         except UnknownHolidayYear:
             continue
-        status = rng.choices(
-            [
-                ProblemStatus.RAISED,
-                ProblemStatus.ACCEPTED,
-                ProblemStatus.IN_PROGRESS,
-                ProblemStatus.RESOLVED,
-                ProblemStatus.CONFIRMED,
-            ],
-            [15, 15, 30, 15, 25],
-        )[0]
+        statuses = [
+            ProblemStatus.RAISED,
+            ProblemStatus.ACCEPTED,
+            ProblemStatus.IN_PROGRESS,
+            ProblemStatus.RESOLVED,
+            ProblemStatus.CONFIRMED,
+        ]
+        status = rng.choices(statuses, [15, 15, 30, 15, 25])[0]
+        if len(problems) < len(statuses):  # a small demo still shows every step of the loop
+            status = statuses[len(problems)]
         resolved_on = None
         if status in (ProblemStatus.RESOLVED, ProblemStatus.CONFIRMED):
             resolved_on = min(as_of, raised_on + datetime.timedelta(days=rng.randint(2, 30)))

@@ -538,6 +538,7 @@ class Notification(models.Model):
         REOPENED = "reopened", _("Problem reopened")
         TURNED_RED = "turned_red", _("Project turned red")
         IMPORT_DONE = "import_done", _("Import finished")
+        LEAD_CONFLICT = "lead_conflict", _("Conflicting leads")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -21,6 +21,7 @@ from investrack.projects.invariants import drift
 from investrack.projects.map_cells import map_cells_fold
 from investrack.projects.models import Project
 from investrack.projects.totals import stage_totals_fold
+from investrack.promotion.services import tell_new_conflicts
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ def _daily(*, as_of: datetime.date) -> dict:
     result = {"date": as_of.isoformat()}
     result.update(lights_record(as_of=as_of))
     result.update(problems_follow_up(as_of=as_of))
+    # Two counties chasing one investor: both sides and the bureau hear of it once.
+    result["lead_conflicts_told"] = tell_new_conflicts()
     result["emailed"] = send_pending_emails()
     result["posted_to_groups"] = robots.send_pending()
     # Imports whose worker died: back to previewed (nothing was written) or refused.

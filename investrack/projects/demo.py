@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from investrack.accounts.models import Department, Person, Role, User
 from investrack.core.bulk import insert_rows
+from investrack.projects.investor_keys import CREDIT_CODE_CHARS, credit_code_check_char
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     Category,
@@ -353,13 +354,25 @@ def demo_world(*, seed: int, as_of: datetime.date) -> DemoWorld:
     )
 
 
+def demo_credit_code(n: int) -> str:
+    """A well-formed unified social credit code (企业, registered in Wenzhou) for the n-th
+    demo investor: its 9-character organisation code counts n in the code's alphabet."""
+    digits = []
+    for _ in range(8):
+        n, d = divmod(n, 31)
+        digits.append(CREDIT_CODE_CHARS[d])
+    first17 = "91330300" + "M" + "".join(reversed(digits))
+    return first17 + credit_code_check_char(first17)
+
+
 def _investor_pool(rng: random.Random, projects: int) -> list[Investor]:
     """A pool shared by projects, so that groups have several projects and phases."""
     existing = Investor.objects.count()
     pool = max(50, projects // 3)
     investors = [
-        Investor(
-            name=f"温州{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_TAILS)}有限公司{existing + i:05d}",
+        Investor.named(
+            f"温州{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_HEADS)}{rng.choice(COMPANY_TAILS)}有限公司{existing + i:05d}",
+            credit_code=demo_credit_code(existing + i),
             parent_group=rng.choice(GROUPS),
             origin=rng.choices(
                 [Origin.DOMESTIC, Origin.FOREIGN, Origin.HMT, Origin.RETURNING], [70, 8, 7, 15]
@@ -421,7 +434,8 @@ def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
     industries, chain_links = lookups
     counties, as_of = world.counties, world.as_of
     stages, weights = zip(*STAGE_WEIGHTS, strict=True)
-    county = counties[rng.randrange(len(counties))]
+    county_index = rng.randrange(len(counties))
+    county = counties[county_index]
     park = rng.choice(world.parks_by_county.get(county.pk, [None]) + [None])
     code, category, product_names = PRODUCTS[rng.randrange(len(PRODUCTS))]
     stage = Stage(rng.choices(stages, weights)[0])
@@ -431,7 +445,12 @@ def _draw_project(rng, n: int, world: DemoWorld, investors, lookups) -> _Drawn:
     product = rng.choice(product_names)
     name = rng.choice(NAME_FORMS).format(n=rng.randint(1, 200) * 5, p=product)
     year = dates[Stage.LEAD].year
-    investor = investors[rng.randrange(len(investors))]
+    drawn_investor = rng.randrange(len(investors))
+    if n % 400 != 7:  # an investor deals with one county; now and then two chase it (撞单)
+        spread = len(counties)
+        drawn_investor = min(drawn_investor - drawn_investor % spread + county_index,
+                             len(investors) - 1)  # fmt: skip
+    investor = investors[drawn_investor]
     foreign = (
         (amount * Decimal(rng.randint(20, 60)) / 100 / 7).quantize(Decimal("100000"))
         if investor.origin in (Origin.FOREIGN, Origin.HMT)

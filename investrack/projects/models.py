@@ -9,6 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.models import AppendOnlyModel
+from investrack.projects.investor_keys import (
+    credit_code_clean,
+    investor_name_key,
+    validate_credit_code,
+)
 
 
 class Stage(models.IntegerChoices):
@@ -70,7 +75,20 @@ class Origin(models.TextChoices):
 
 
 class Investor(models.Model):
+    """A company that invests (客商). ``name_key`` is the name as compared for duplicates
+    (see ``investor_keys``); it is set wherever an investor is made: ``Investor.named`` for
+    bulk inserts, ``save`` otherwise."""
+
     name = models.CharField(_("name"), max_length=128, unique=True)
+    name_key = models.CharField(_("name as compared"), max_length=128, db_index=True, default="")
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        blank=True,
+        db_index=True,
+        validators=[validate_credit_code],
+        help_text=_("18 characters (GB 32100-2015); foreign investors may have none."),
+    )
     parent_group = models.CharField(_("parent group"), max_length=128, blank=True)
     origin = models.CharField(
         _("origin"), max_length=16, choices=Origin.choices, default=Origin.DOMESTIC
@@ -83,6 +101,15 @@ class Investor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = investor_name_key(self.name)
+        self.credit_code = credit_code_clean(self.credit_code)
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def named(cls, name: str, **fields) -> Investor:
+        return cls(name=name, name_key=investor_name_key(name), **fields)
 
 
 class Tag(models.Model):

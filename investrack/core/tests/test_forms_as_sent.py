@@ -18,6 +18,7 @@ from investrack.closed_loop.models import ApprovalItem, Notification, Problem
 from investrack.conftest import days_ago
 from investrack.core.models import AuditEntry
 from investrack.core.tests.url_matrix import OUTCOMES
+from investrack.projects import services
 from investrack.projects.models import ImportBatch, ProgressReport, Project, Stage, Tag
 from investrack.regions.models import ChainLink, Industry, Target
 from investrack.testkit import rendered_form
@@ -404,6 +405,33 @@ def test_log_in_and_out(client, county_staff):
     assert home.status_code == 200
     assert rendered_form(home, action=reverse("logout")).submit(client).status_code == 302
     assert client.get(reverse("home")).status_code == 302
+
+
+@form_of("promotion:decide")
+def test_arbitrate_a_conflicting_lead(
+    client_for, make_project, county_staff, other_staff, other_county, city_admin
+):
+    first = make_project(name="一期", investor=None, actor=county_staff)
+    second = make_project(name="二期", region=other_county, actor=other_staff)
+    for project in (first, second):  # the same investor, typed two ways
+        services.project_update(
+            actor=city_admin,
+            project=project,
+            data={
+                "investor": services.InvestorName(
+                    "正泰电器股份有限公司" if project == first else "正泰电器有限公司"
+                )
+            },
+            expected_version=project.version,
+        )
+    client = client_for(city_admin)
+    decide = reverse("promotion:decide", args=[first.pk, second.pk])
+    form = rendered_form(client.get(reverse("promotion:conflicts")), action=decide)
+    assert (
+        form.submit(client, {"outcome": "transfer", "note": "企业意向落户瑞安"}).status_code == 302
+    )
+    first.refresh_from_db()
+    assert first.is_dropped and "瑞安市" in first.drop_reason
 
 
 @form_of("set_language")

@@ -71,6 +71,7 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
         "insights:issued_briefing_again": [s.issued.pk],
         "insights:chain": [world.chain.pk],
         "accounts:token_revoke": [s.token.pk],
+        "promotion:decide": [world.mine.project.pk, world.theirs.project.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     return table.get(name, [])
@@ -150,6 +151,8 @@ OUTCOMES = {
     "service:problem_reassign": ("405 405 405 405 405 405 302", "422 403 403 403 403 403 302"),
     "service:problem_step": ("405 405 405 405 405 405 302", "302 403 403 302 403 403 302"),
     "service:problems": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
+    "promotion:conflicts": ("200 200 200 403 403 403 302", "405 405 405 405 405 405 302"),
+    "promotion:decide": ("405 405 405 405 405 405 302", "422 403 403 403 403 403 302"),
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
 }
 

@@ -149,7 +149,7 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
         chunk = ordered[start : start + 500]
         existing = {i.name: i for i in Investor.objects.filter(name__in=chunk)}
         Investor.objects.bulk_create(
-            [Investor(name=n) for n in chunk if n not in existing], ignore_conflicts=True
+            [Investor.named(n) for n in chunk if n not in existing], ignore_conflicts=True
         )
         found.update({i.name: i for i in Investor.objects.filter(name__in=chunk)})
     return found

@@ -1,0 +1,115 @@
+"""撞单: two counties chasing the same investor. Found on read from the open leads (stage
+线索 or 在谈, not dropped), so a lead typed on the form, imported from a sheet or sent by
+the API is caught alike; the investor is the same when its credit code is, or its name
+normalised (``investor_keys``) is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from investrack.accounts.permissions import is_bureau, scope
+from investrack.projects.models import Project, Stage
+from investrack.promotion.models import LeadDecision
+
+OPEN_LEADS = Q(
+    stage__in=[Stage.LEAD, Stage.NEGOTIATING], dropped_on__isnull=True, investor__isnull=False
+)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    first: Project  # registered first (首谈): its county owns the lead until decided
+    second: Project
+    by_credit_code: bool  # else by the normalised name
+    first_visible: bool  # whether the user may open each side
+    second_visible: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.first.pk}-{self.second.pk}"
+
+
+def _registered(project: Project):
+    return (project.lead_on or project.stage_since, project.created_at, project.pk)
+
+
+def _same_investor_groups(leads) -> list[list[Project]]:
+    """The open leads grouped by investor, only groups spanning two counties or more."""
+    spread = Count("region", distinct=True)
+    keys = (
+        leads.values("investor__name_key").annotate(n=spread).filter(n__gte=2)
+        .values_list("investor__name_key", flat=True)
+    )  # fmt: skip
+    codes = (
+        leads.exclude(investor__credit_code="").values("investor__credit_code")
+        .annotate(n=spread).filter(n__gte=2).values_list("investor__credit_code", flat=True)
+    )  # fmt: skip
+    rows = list(
+        leads.filter(Q(investor__name_key__in=list(keys)) | Q(investor__credit_code__in=list(codes)))
+        .select_related("investor", "region", "park", "created_by")
+    )  # fmt: skip
+    # Join leads sharing a code or a name key (a union of both relations).
+    parent: dict[int, int] = {p.pk: p.pk for p in rows}
+
+    def root(pk: int) -> int:
+        while parent[pk] != pk:
+            parent[pk] = parent[parent[pk]]
+            pk = parent[pk]
+        return pk
+
+    seen: dict[tuple[str, str], int] = {}
+    for p in rows:
+        for kind, value in (("name", p.investor.name_key), ("code", p.investor.credit_code)):
+            if not value:
+                continue
+            other = seen.setdefault((kind, value), p.pk)
+            parent[root(p.pk)] = root(other)
+    groups: dict[int, list[Project]] = {}
+    for p in rows:
+        groups.setdefault(root(p.pk), []).append(p)
+    return [
+        sorted(g, key=_registered) for g in groups.values() if len({p.region_id for p in g}) > 1
+    ]
+
+
+def lead_conflicts(user) -> list[Conflict]:
+    """The undecided conflicts the user is concerned by (``None``: all): every one for the city bureau, those
+    with a lead of the user's county (or park) for county staff. Each later lead of another
+    county is paired with the first lead registered."""
+    groups = _same_investor_groups(Project.objects.filter(OPEN_LEADS))
+    if not groups:
+        return []
+    ids = [p.pk for g in groups for p in g]
+    everyone = user is None or is_bureau(user)  # None: the daily job, which tells each side
+    visible = (
+        set(ids)
+        if user is None
+        else set(scope(user, Project.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    )
+    decided = set(
+        LeadDecision.objects.filter(first_id__in=ids).values_list("first_id", "second_id")
+    )
+    conflicts = []
+    for group in groups:
+        first = group[0]
+        for later in group[1:]:
+            if later.region_id == first.region_id or (first.pk, later.pk) in decided:
+                continue
+            if not (everyone or first.pk in visible or later.pk in visible):
+                continue
+            same_code = bool(first.investor.credit_code) and (
+                first.investor.credit_code == later.investor.credit_code
+            )
+            conflicts.append(
+                Conflict(first, later, same_code, first.pk in visible, later.pk in visible)
+            )
+    return sorted(conflicts, key=lambda c: _registered(c.second), reverse=True)
+
+
+def conflict_between(user, first_id: int, second_id: int) -> Conflict | None:
+    for conflict in lead_conflicts(user):
+        if (conflict.first.pk, conflict.second.pk) == (first_id, second_id):
+            return conflict
+    return None
