@@ -19,6 +19,7 @@ from investrack.core.forms import (
     PastDateField,
 )
 from investrack.core.units import written_amount
+from investrack.projects.investor_keys import credit_code_clean, validate_credit_code
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     ImportBatch,
@@ -63,6 +64,13 @@ class ProjectForm(forms.ModelForm):
     """Create or edit a project. On creation it also takes the stage reached and its dates."""
 
     investor_name = forms.CharField(label=_("Investor"), max_length=128, required=False)
+    investor_credit_code = forms.CharField(
+        label=_("Investor's unified social credit code"),
+        max_length=24,
+        required=False,
+        validators=[validate_credit_code],
+        help_text=_("18 characters; foreign investors may have none."),
+    )
     investor_origin = forms.ChoiceField(
         label=_("Investor origin"), choices=Origin.choices, initial=Origin.DOMESTIC
     )
@@ -135,6 +143,7 @@ class ProjectForm(forms.ModelForm):
     field_order = [
         *Meta.fields[:3],
         "investor_name",
+        "investor_credit_code",
         "investor_origin",
         *Meta.fields[3:9],
         "foreign_investment",
@@ -187,6 +196,7 @@ class ProjectForm(forms.ModelForm):
             if self.instance.investor_id:
                 self.initial.setdefault("investor_name", self.instance.investor.name)
                 self.initial.setdefault("investor_origin", self.instance.investor.origin)
+                self.initial.setdefault("investor_credit_code", self.instance.investor.credit_code)
             self.initial["foreign_investment"] = written_amount(
                 self.instance.foreign_investment, self.instance.foreign_currency
             )
@@ -235,6 +245,7 @@ class ProjectForm(forms.ModelForm):
         data["investor"] = InvestorName(
             self.cleaned_data.get("investor_name", ""),
             self.cleaned_data.get("investor_origin") or Origin.DOMESTIC,
+            credit_code_clean(self.cleaned_data.get("investor_credit_code", "")),
         )
         return data
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from investrack.projects.investor_keys import credit_code_clean
 from investrack.projects.models import Investor, Origin
 
 
@@ -18,14 +22,40 @@ class InvestorName:
 
     name: str
     origin: str = Origin.DOMESTIC
+    credit_code: str = ""  # validated by the form; a code already known names its investor
 
 
-def investor_for_name(*, name: str, origin: str) -> Investor | None:
-    """The investor of that name, created on first mention; None for no name."""
+def investor_for_name(*, name: str, origin: str, credit_code: str = "") -> Investor | None:
+    """The investor of that name, created on first mention; None for no name.
+
+    A credit code already known names its investor whatever the name typed (宁德时代 with
+    the code of 宁德时代新能源科技股份有限公司 is that company); a new code is kept on the
+    investor; a different one from the code kept is refused (a typing mistake, or another
+    company: the bureau corrects the register)."""
     name = (name or "").strip()
+    code = credit_code_clean(credit_code)
+    if code:
+        known = Investor.objects.filter(credit_code=code).order_by("pk").first()
+        if known is not None:
+            return known
     if not name:
         return None
-    investor, _created = Investor.objects.get_or_create(name=name, defaults={"origin": origin})
+    investor, _created = Investor.objects.get_or_create(
+        name=name, defaults={"origin": origin, "credit_code": code}
+    )
+    if code and investor.credit_code != code:
+        if investor.credit_code:
+            raise ValidationError(
+                {
+                    "investor_credit_code": _(
+                        "%(investor)s is registered with the code %(code)s; the city bureau "
+                        "corrects the register."
+                    )
+                    % {"investor": investor.name, "code": investor.credit_code}
+                }
+            )
+        investor.credit_code = code
+        investor.save(update_fields=["credit_code", "name_key"])
     return investor
 
 
@@ -35,4 +65,7 @@ def with_investor(data: dict) -> dict:
     named = data.get("investor")
     if not isinstance(named, InvestorName):
         return data
-    return {**data, "investor": investor_for_name(name=named.name, origin=named.origin)}
+    investor = investor_for_name(
+        name=named.name, origin=named.origin, credit_code=named.credit_code
+    )
+    return {**data, "investor": investor}

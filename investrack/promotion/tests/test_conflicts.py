@@ -136,3 +136,37 @@ def test_a_lead_already_signed_is_no_longer_a_conflict(conflict, city_admin, cli
     )
     page = client_for(city_admin).get(reverse("promotion:conflicts")).content.decode()
     assert 'class="card conflict"' not in page
+
+
+CATL = "91350900587527783P"  # well-formed (the check character computed), not a real company's
+
+
+def test_a_known_credit_code_names_its_investor_whatever_the_name_typed(
+    client_for, county_staff, other_staff, city_admin
+):
+    client = client_for(county_staff)
+    form = rendered_form(client.get(reverse("projects:create")))
+    response = form.submit(
+        client,
+        {"name": "储能项目", "total_investment": "20亿", "stage": "1",
+         "investor_name": "宁德时代新能源科技股份有限公司", "investor_credit_code": CATL.lower()},
+    )  # fmt: skip
+    assert response.status_code == 302
+    first = Project.objects.get(name="储能项目")
+    assert first.investor.credit_code == CATL
+
+    other = client_for(other_staff)
+    form = rendered_form(other.get(reverse("projects:create")))
+    typo = CATL[:-1] + ("Q" if CATL[-1] != "Q" else "R")
+    refused = form.submit(
+        other,
+        {"name": "电池项目", "total_investment": "5亿", "stage": "1",
+         "investor_name": "CATL", "investor_credit_code": typo},
+    )  # fmt: skip
+    assert refused.status_code == 200 and "校验位不符" in refused.content.decode()
+    form = rendered_form(refused)
+    assert form.submit(other, {"investor_credit_code": CATL}).status_code == 302
+    second = Project.objects.get(name="电池项目")
+    assert second.investor == first.investor  # "CATL" with the code is the same company
+    page = client_for(city_admin).get(reverse("promotion:conflicts")).content.decode()
+    assert "统一社会信用代码相同" in page and CATL in page
