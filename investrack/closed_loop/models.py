@@ -539,6 +539,7 @@ class Notification(models.Model):
         TURNED_RED = "turned_red", _("Project turned red")
         IMPORT_DONE = "import_done", _("Import finished")
         LEAD_CONFLICT = "lead_conflict", _("Conflicting leads")
+        VISIT_STEP = "visit_step", _("Next step of a visit")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

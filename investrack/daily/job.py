@@ -21,7 +21,7 @@ from investrack.projects.invariants import drift
 from investrack.projects.map_cells import map_cells_fold
 from investrack.projects.models import Project
 from investrack.projects.totals import stage_totals_fold
-from investrack.promotion.services import tell_new_conflicts
+from investrack.promotion.services import tell_new_conflicts, visit_steps_remind
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def _daily(*, as_of: datetime.date) -> dict:
     result.update(problems_follow_up(as_of=as_of))
     # Two counties chasing one investor: both sides and the bureau hear of it once.
     result["lead_conflicts_told"] = tell_new_conflicts()
+    result["visit_steps_reminded"] = visit_steps_remind(as_of=as_of)
     result["emailed"] = send_pending_emails()
     result["posted_to_groups"] = robots.send_pending()
     # Imports whose worker died: back to previewed (nothing was written) or refused.

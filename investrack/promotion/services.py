@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -16,8 +18,9 @@ from investrack.core.models import AuditEntry
 from investrack.core.units import format_date
 from investrack.projects import services as project_services
 from investrack.projects.models import Project
+from investrack.projects.services.common import check_editor_may_place
 from investrack.promotion.conflicts import Conflict, conflict_between, lead_conflicts
-from investrack.promotion.models import LeadDecision
+from investrack.promotion.models import LeadDecision, Visit
 
 Outcome = LeadDecision.Outcome
 
@@ -136,6 +139,62 @@ def tell_new_conflicts() -> int:
             title=_("Conflicting leads to arbitrate: %(investor)s")
             % {"investor": conflict.first.investor.name},
             url=reverse("promotion:conflicts"),
+        )
+        told += 1
+    return told
+
+
+@transaction.atomic
+def visit_record(*, actor: User, project: Project, data: dict) -> Visit:
+    """Log a visit or talk on a lead (any stage: talks go on after signing too)."""
+    check_editor_may_place(actor, region=project.region, park=project.park)
+    if project.is_dropped:
+        raise ValidationError(_("This project was dropped: no visit can be logged on it."))
+    visited_on = data["visited_on"]
+    if visited_on > project_services.today():
+        raise ValidationError({"visited_on": _("The date cannot be in the future.")})
+    if bool(data.get("next_step", "").strip()) != bool(data.get("next_due")):
+        raise ValidationError(
+            {"next_due": _("A next step needs its due date, and a due date its step.")}
+        )
+    if data.get("next_due") and data["next_due"] < visited_on:
+        raise ValidationError({"next_due": _("The next step cannot be due before the visit.")})
+    visit = Visit.objects.create(project=project, recorded_by=actor, **data)
+    if visit.next_owner_id and visit.next_owner_id != actor.pk:
+        notify(
+            users=[visit.next_owner_id],
+            kind=Notification.Kind.VISIT_STEP,
+            key=f"visit-step:{visit.pk}:assigned",
+            title=_("Next step for %(project)s: %(step)s")
+            % {"project": project.name, "step": visit.next_step},
+            body=_("Due %(date)s.") % {"date": format_date(visit.next_due)},
+            url=reverse("promotion:visits", args=[project.pk]),
+        )
+    return visit
+
+
+def visit_steps_remind(*, as_of) -> int:
+    """The daily job: each next step due within three days or overdue (up to a month) is in
+    its owner's inbox, once per step and due date (the recorder's when no owner was named)."""
+    soon = as_of + datetime.timedelta(days=3)
+    steps = (
+        Visit.objects.filter(next_due__lte=soon, next_due__gte=as_of - datetime.timedelta(days=30))
+        .filter(project__dropped_on__isnull=True)
+        .select_related("project")
+    )
+    told = 0
+    for visit in steps.iterator():
+        newer = Visit.objects.filter(project_id=visit.project_id, visited_on__gt=visit.visited_on)
+        if newer.exists():
+            continue  # a later visit took the talks further: its step is the one that counts
+        notify(
+            users=[visit.next_owner_id or visit.recorded_by_id],
+            kind=Notification.Kind.VISIT_STEP,
+            key=f"visit-step:{visit.pk}:{visit.next_due}",
+            title=_("Next step due %(date)s: %(project)s")
+            % {"date": format_date(visit.next_due), "project": visit.project.name},
+            body=visit.next_step,
+            url=reverse("promotion:visits", args=[visit.project_id]),
         )
         told += 1
     return told

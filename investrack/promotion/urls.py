@@ -7,4 +7,5 @@ app_name = "promotion"
 urlpatterns = [
     path("conflicts/", views.conflicts, name="conflicts"),
     path("conflicts/<int:first>-<int:second>/decide/", views.decide, name="decide"),
+    path("projects/<int:pk>/visits/", views.visits, name="visits"),
 ]

@@ -434,6 +434,16 @@ def test_arbitrate_a_conflicting_lead(
     assert first.is_dropped and "瑞安市" in first.drop_reason
 
 
+@form_of("promotion:visits")
+def test_log_a_visit(client_for, county_staff, make_project):
+    from investrack.promotion.models import Visit
+    from investrack.promotion.tests.test_visits import log_visit
+
+    lead = make_project()
+    assert log_visit(client_for(county_staff), lead).status_code == 302
+    assert Visit.objects.get().project == lead
+
+
 @form_of("set_language")
 def test_switch_language(client_for, county_staff):
     client = client_for(county_staff)

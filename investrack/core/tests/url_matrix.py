@@ -72,6 +72,7 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
         "insights:chain": [world.chain.pk],
         "accounts:token_revoke": [s.token.pk],
         "promotion:decide": [world.mine.project.pk, world.theirs.project.pk],
+        "promotion:visits": [s.project.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     return table.get(name, [])
@@ -153,6 +154,7 @@ OUTCOMES = {
     "service:problems": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
     "promotion:conflicts": ("200 200 200 403 403 403 302", "405 405 405 405 405 405 302"),
     "promotion:decide": ("405 405 405 405 405 405 302", "422 403 403 403 403 403 302"),
+    "promotion:visits": ("200 200 200 200 200 200 302", "422 422 422 403 403 403 302"),
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
 }
 
@@ -163,6 +165,7 @@ COUNTY_RECORDS = {
     if (
         name.split(":")[0] in ("projects", "service", "accounts")
         or name.startswith("insights:issued_briefing")
+        or name == "promotion:visits"
     )
     and name
     not in {
