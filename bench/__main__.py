@@ -57,6 +57,7 @@ def main() -> int:
     sample = Project.objects.filter(stage=Stage.STARTED, region__code="330381").order_by("id")[
         len(str(args.projects))
     ]
+    lead = Project.objects.filter(stage=Stage.LEAD, region__code="330381").order_by("id").first()
     pages = [
         ("project list: region + ≥1亿 (city user)", city_user, "/projects/?region=330381&tier=1yi"),
         (
@@ -76,6 +77,13 @@ def main() -> int:
         ),
         ("project page", county_user, sample.get_absolute_url()),
         ("overview (city user)", city_user, "/"),
+        ("撞单 conflict queue (city user)", city_user, "/promotion/conflicts/"),
+        ("撞单 conflict queue (county user)", county_user, "/promotion/conflicts/"),
+        (
+            "visits log of a lead (county user)",
+            county_user,
+            f"/promotion/projects/{lead.pk}/visits/",
+        ),
     ]
     failed = False
     with override_settings(DEBUG=True):  # to count queries
