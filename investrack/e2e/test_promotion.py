@@ -39,9 +39,7 @@ def register_lead(page, base, name: str, region: str, investor: str, code: str =
     expect(page.locator("h1")).to_contain_text(name)
 
 
-def test_two_counties_chase_one_investor_the_bureau_decides_and_the_visits_go_on(
-    live_server, page
-):
+def test_two_counties_chase_one_investor_the_bureau_decides_and_the_visits_go_on(live_server, page):
     from investrack.regions.models import Region
 
     lucheng, ruian = Region.objects.get(code="330302"), Region.objects.get(code="330381")
