@@ -411,6 +411,13 @@ class Project(models.Model):
                 name="project_map_idx",
                 condition=models.Q(dropped_on__isnull=True, longitude__isnull=False),
             ),
+            # The open leads' investors and counties, read from the index alone: where the
+            # conflict queue (撞单) starts. (Not a partial index: SQLite cannot match a
+            # bound "stage IN (?, ?)" to one.)
+            models.Index(
+                fields=["stage", "dropped_on", "investor", "region"],
+                name="project_lead_investor_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Max, Min, Q
 
 from investrack.accounts.permissions import is_bureau, scope
-from investrack.projects.models import Project, Stage
+from investrack.projects.models import Investor, Project, Stage
 from investrack.promotion.models import LeadDecision
 
 OPEN_LEADS = Q(
@@ -36,20 +36,31 @@ def _registered(project: Project):
 
 
 def _same_investor_groups(leads) -> list[list[Project]]:
-    """The open leads grouped by investor, only groups spanning two counties or more."""
-    spread = Count("region", distinct=True)
-    keys = (
-        leads.values("investor__name_key").annotate(n=spread).filter(n__gte=2)
-        .values_list("investor__name_key", flat=True)
+    """The open leads grouped by investor, only groups spanning two counties or more.
+
+    Found in two cheap steps, since the queue is read on every visit: the investors whose
+    own open leads lie in two counties (from the open leads' index alone), and the names
+    and codes that two investor rows share (from the investors' indexes); only the open
+    leads of those are read and joined."""
+    spread = (
+        leads.values("investor_id").annotate(low=Min("region_id"), high=Max("region_id"))
+        .filter(low__lt=F("high")).values_list("investor_id", flat=True)
     )  # fmt: skip
-    codes = (
-        leads.exclude(investor__credit_code="").values("investor__credit_code")
-        .annotate(n=spread).filter(n__gte=2).values_list("investor__credit_code", flat=True)
+    shared_keys = (
+        Investor.objects.exclude(name_key="").values("name_key").annotate(n=Count("pk"))
+        .filter(n__gte=2).values_list("name_key", flat=True)
+    )  # fmt: skip
+    shared_codes = (
+        Investor.objects.exclude(credit_code="").values("credit_code").annotate(n=Count("pk"))
+        .filter(n__gte=2).values_list("credit_code", flat=True)
     )  # fmt: skip
     rows = list(
-        leads.filter(Q(investor__name_key__in=list(keys)) | Q(investor__credit_code__in=list(codes)))
-        .select_related("investor", "region", "park", "created_by")
-    )  # fmt: skip
+        leads.filter(
+            Q(investor_id__in=list(spread))
+            | Q(investor__name_key__in=list(shared_keys))
+            | Q(investor__credit_code__in=list(shared_codes))
+        ).select_related("investor", "region", "park", "created_by")
+    )
     # Join leads sharing a code or a name key (a union of both relations).
     parent: dict[int, int] = {p.pk: p.pk for p in rows}
 
