@@ -17,6 +17,7 @@ from pydantic import AfterValidator
 
 from investrack.accounts.permissions import parks_for, regions_for
 from investrack.projects import open_data, selectors, services
+from investrack.projects.investor_keys import credit_code_clean, validate_credit_code
 from investrack.projects.models import STAGE_DATE_FIELD, Category, Stage, StageEvent
 from investrack.regions.models import Indicator, Industry
 
@@ -45,6 +46,7 @@ class ProjectOut(Schema):
     name: str
     national_code: str
     investor: str | None = Field(None, alias="investor.name")
+    investor_credit_code: str | None = Field(None, alias="investor.credit_code")
     category: str
     industry: str | None = Field(None, alias="industry.code")
     region: str = Field(..., alias="region.code")
@@ -100,6 +102,12 @@ class ProjectFields(Schema):
     name: Text | None = Field(None, min_length=1, max_length=200)
     national_code: Text | None = Field(None, max_length=32)
     investor: Text | None = Field(None, max_length=128, description="Investor name")
+    investor_credit_code: Text | None = Field(
+        None,
+        max_length=18,
+        description="Unified social credit code (GB 32100-2015): a known code names its "
+        "investor; a new one is kept on the investor named",
+    )
     category: Category | None = None
     industry: Text | None = Field(None, max_length=5, description="GB/T 4754 code")
     region: Text | None = Field(None, max_length=6, description="GB/T 2260 county code")
@@ -227,8 +235,9 @@ def _decode(cursor: str) -> int:
     return value
 
 
-def _references(user, data: dict) -> dict:
-    """Codes in the payload → the records, within the user's jurisdiction."""
+def _references(user, data: dict, project=None) -> dict:
+    """Codes in the payload → the records, within the user's jurisdiction (``project``: the
+    one updated, whose investor a credit code alone completes)."""
     if data.get("region") is not None:
         region = regions_for(user).filter(code=data["region"]).first()
         if region is None:
@@ -252,8 +261,17 @@ def _references(user, data: dict) -> dict:
             data["industry"] = industry
         else:
             data["industry"] = None
-    if "investor" in data:
-        data["investor"] = services.InvestorName(data["investor"] or "")
+    code = data.pop("investor_credit_code", None)
+    if code:
+        code = credit_code_clean(code)
+        try:
+            validate_credit_code(code)
+        except ValidationError as exc:
+            raise ValidationError({"investor_credit_code": exc.messages}) from exc
+    if "investor" in data or code:
+        current = getattr(project, "investor", None) if project is not None else None
+        name = data["investor"] if "investor" in data else getattr(current, "name", "")
+        data["investor"] = services.InvestorName(name or "", credit_code=code or "")
     for key in ("description", "national_code"):
         if key in data and data[key] is None:
             data[key] = ""
@@ -353,7 +371,7 @@ def project_update(request, project_id: int, payload: ProjectPatch):
     services.project_update(
         actor=request.user,
         project=project,
-        data=_references(request.user, data),
+        data=_references(request.user, data, project),
         expected_version=version,
     )
     return _project(request, project_id)

@@ -55,6 +55,7 @@ def _out_kind(kind: str) -> str:
 # What each exported column reads from the database, and how its cell is written.
 _SOURCE_COLUMNS = {
     "investor": ("investor__name",),
+    "investor_credit_code": ("investor__credit_code",),
     "industry": ("industry__code", "industry__name"),
     "region": ("region__name",),
     "park": ("park__name",),

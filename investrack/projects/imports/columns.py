@@ -18,6 +18,7 @@ PROJECT_COLUMNS = [
     Column("code", gettext_lazy("Project code"), ("项目代码", "项目编号", "编号", "project code", "code")),
     Column("name", gettext_lazy("Project name"), ("项目名称", "项目", "project name", "project", "name"), required=True),
     Column("investor", gettext_lazy("Investor"), ("投资主体", "投资方", "投资企业", "投资单位", "建设单位", "项目业主", "investor")),
+    Column("investor_credit_code", gettext_lazy("Investor's unified social credit code"), ("统一社会信用代码", "社会信用代码", "信用代码", "投资主体统一社会信用代码", "credit code", "unified social credit code")),
     Column("category", gettext_lazy("Category"), ("项目类别", "类别", "项目类型", "category")),
     Column("industry", gettext_lazy("Industry"), ("所属行业", "行业", "行业类别", "国民经济行业", "行业代码", "industry")),
     Column("region", gettext_lazy("Region"), ("所属区域", "县（市、区）", "县(市、区)", "县市区", "所在县区", "区域", "属地", "region", "county")),

@@ -21,6 +21,7 @@ from investrack.core.units import (
 )
 from investrack.projects import rules
 from investrack.projects.imports.columns import labels_in_both_languages, stage_names
+from investrack.projects.investor_keys import credit_code_clean, validate_credit_code
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
     Category,
@@ -179,6 +180,13 @@ def _check_required(r: _Row) -> None:
         limit = Project._meta.get_field(key).max_length if key != "investor" else 128
         if len(values.get(key) or "") > limit:
             r.fail(key, _("At most %(n)s characters.") % {"n": limit})
+    if values.get("investor_credit_code"):
+        code = credit_code_clean(values["investor_credit_code"])
+        try:
+            validate_credit_code(code)
+        except ValidationError as exc:
+            r.fail("investor_credit_code", " ".join(exc.messages))
+        values["investor_credit_code"] = code
 
 
 def _place(r: _Row, lookups: Lookups) -> None:

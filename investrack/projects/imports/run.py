@@ -48,9 +48,12 @@ def write_projects(plan: Plan, *, user, progress=None) -> None:
             progress(1)
         try:
             data = dict(changed)
-            if "investor" in data:
+            if "investor" in data or "investor_credit_code" in data:
+                current = project.investor
                 data["investor"] = services.InvestorName(
-                    data["investor"], getattr(project.investor, "origin", "domestic")
+                    data.get("investor") or getattr(current, "name", ""),
+                    getattr(current, "origin", "domestic"),
+                    data.pop("investor_credit_code", "") or "",
                 )
             if data:
                 project = services.project_update(

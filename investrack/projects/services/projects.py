@@ -155,6 +155,38 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
     return found
 
 
+def _investors_by_credit_code(rows: list[dict], by_name: dict[str, Investor]) -> dict:
+    """``{"code:<code>": investor}`` for the rows giving a credit code, by the rule of
+    ``investor_for_name`` in bulk: a known code names its investor; a new one goes on the
+    investor named in the row (refused if that one has another code)."""
+    wanted = {
+        row["investor_credit_code"]: row.get("investor") or ""
+        for row in rows
+        if row.get("investor_credit_code")
+    }
+    if not wanted:
+        return {}
+    found = {i.credit_code: i for i in Investor.objects.filter(credit_code__in=list(wanted))}
+    for code, name in wanted.items():
+        if code in found or name not in by_name:
+            continue
+        investor = by_name[name]
+        if investor.credit_code and investor.credit_code != code:
+            raise ValidationError(
+                {
+                    "investor_credit_code": _(
+                        "%(investor)s is registered with the code %(code)s; the city bureau "
+                        "corrects the register."
+                    )
+                    % {"investor": investor.name, "code": investor.credit_code}
+                }
+            )
+        investor.credit_code = code
+        investor.save(update_fields=["credit_code", "name_key"])
+        found[code] = investor
+    return {f"code:{code}": investor for code, investor in found.items()}
+
+
 @transaction.atomic  # the investors it names are created in the same transaction
 def project_create_many(
     *,
@@ -176,6 +208,7 @@ def project_create_many(
     allowed_regions = set(regions_for(actor).values_list("pk", flat=True))
     now, moment = today(), timezone.now()
     investors = _investors_by_name({row.get("investor") or "" for row in rows})
+    investors.update(_investors_by_credit_code(rows, investors))
     given_codes = [row["code"] for row in rows if row.get("code")]
     for start in range(0, len(given_codes), 500):
         clash = (
@@ -265,7 +298,9 @@ def _create_chunk(
         )
         check_stage_dates(dates, now=now)
         data = {k: v for k, v in row.items() if k in EDITABLE_FIELDS}
-        data["investor"] = investors.get(row.get("investor") or "")
+        data["investor"] = investors.get(f"code:{row.get('investor_credit_code') or ''}") or (
+            investors.get(row.get("investor") or "")
+        )
         data["code"] = row.get("code") or codes.next(region, now.year)
         for key in ("description", "national_code", "source_channel", "phase_label"):
             data[key] = data.get(key) or ""

@@ -190,3 +190,36 @@ def test_list_carries_lights_and_filters_by_them(api, make_project):
     assert status == 200 and [item["code"] for item in body["items"]] == [red.code]
     assert body["items"][0]["light"] == 2 and body["items"][0]["open_problems"] == 0
     assert api.call("get", "/projects?light=purple")[0] == 422
+
+
+def test_the_investors_credit_code_is_checked_and_names_its_investor(api, lucheng):
+    from investrack.projects.investor_keys import credit_code_check_char
+    from investrack.projects.models import Investor
+
+    code = "91330302MA2L7X3Q5" + credit_code_check_char("91330302MA2L7X3Q5")
+    known = Investor.objects.create(name="浙江华锂新能源股份有限公司", credit_code=code)
+    status, body = api.call("post", "/projects", {
+        "name": "华锂项目", "code": "API-HL", "region": "330302", "total_investment": "100000000",
+        "investor": "华锂", "investor_credit_code": code.lower(),
+    })  # fmt: skip
+    assert status == 201, body
+    assert body["investor"] == known.name and body["investor_credit_code"] == code
+    status, body = api.call("post", "/projects", {
+        "name": "错码项目", "code": "API-CM", "region": "330302", "total_investment": "1",
+        "investor": "某公司", "investor_credit_code": code[:-1] + "0",
+    })  # fmt: skip
+    assert status == 422 and body["detail"][0]["field"] == "investor_credit_code"
+    # A code alone completes the investor of a project being updated.
+    version = Project.objects.get(pk=lucheng.pk).version
+    status, body = api.call(
+        "patch", f"/projects/{lucheng.pk}", {"investor": "鹿城新材料有限公司", "version": version}
+    )
+    assert status == 200 and body["investor_credit_code"] == ""
+    other = "913303021234567890"[:17]
+    other += credit_code_check_char(other)
+    version = Project.objects.get(pk=lucheng.pk).version
+    status, body = api.call(
+        "patch", f"/projects/{lucheng.pk}", {"investor_credit_code": other, "version": version}
+    )
+    assert status == 200, body
+    assert body["investor"] == "鹿城新材料有限公司" and body["investor_credit_code"] == other

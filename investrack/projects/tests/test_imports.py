@@ -354,3 +354,38 @@ def test_the_preview_applies_the_services_date_rules(make_xlsx, county_staff):
     [error] = batch.errors
     assert (error["row"], error["column"]) == (4, "开工时间")
     assert "签约" in error["message"] and "开工" in error["message"]
+
+
+def test_the_investors_credit_code_is_checked_read_and_kept(make_xlsx, county_staff):
+    from investrack.projects.investor_keys import credit_code_check_char
+    from investrack.projects.models import Investor
+
+    def code(body):
+        return body + credit_code_check_char(body)
+
+    known = Investor.objects.create(
+        name="宁德时代新能源科技股份有限公司", credit_code=code("91350900MA2YCQ7P1")
+    )
+    header = ["项目名称", "投资主体", "统一社会信用代码", "总投资（万元）", "所属区域"]
+    wrong = code("913303027000000A1")[:-1] + "X"  # a typing mistake: the check fails
+    rows = [
+        ["储能项目", "宁德时代", known.credit_code, 50000, "鹿城区"],  # the code names it
+        ["电机项目", "瓯江电机有限公司", code("913303027000000A1"), 8000, "鹿城区"],  # new
+        ["泵阀项目", "瓯江泵阀有限公司", wrong, 3000, "鹿城区"],
+    ]
+    batch = preview(county_staff, make_xlsx([header, *rows]))
+    assert [e["row"] for e in batch.errors] == [4]
+    assert "统一社会信用代码" in batch.errors[0]["column"]
+    assert Project.objects.count() == 0
+    good = preview(county_staff, make_xlsx([header, *rows[:2]]))
+    confirm(county_staff, good)
+    assert Project.objects.get(name="储能项目").investor == known
+    assert Project.objects.get(name="电机项目").investor.credit_code == code("913303027000000A1")
+    # A name registered with another code is refused on the preview, by its row.
+    clash = preview(
+        county_staff,
+        make_xlsx(
+            [header, ["新项目", "瓯江电机有限公司", code("913303027000000B1"), 100, "鹿城区"]]
+        ),
+    )
+    assert [e["row"] for e in clash.errors] == [2] and "已登记统一社会信用代码" in str(clash.errors)
