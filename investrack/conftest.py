@@ -46,6 +46,9 @@ def load_reference_data_if_flushed():
         "investrack.closed_loop.migrations.0002_default_rules_and_checklist"
     )
     defaults.load(apps, None)
+    importlib.import_module(
+        "investrack.closed_loop.migrations.0008_warning_rule_no_contact"
+    ).no_contact_rule(apps, None)
 
 
 @pytest.fixture(autouse=True)
@@ -328,6 +331,7 @@ def world(city, county, other_county, park, other_park, department):
                 "region": region,
                 "park": park_,
                 "total_investment": Decimal("150000000"),
+                "investor": services.InvestorName(f"{region.name}新能源有限公司"),
             },
             stage=Stage.SIGNED,
             stage_dates={Stage.SIGNED: days_ago(30)},
@@ -380,8 +384,21 @@ def world(city, county, other_county, park, other_park, department):
             document=SimpleUploadedFile("通报.docx", b"PK"),
             sha256="0" * 64,
         )
+        from investrack.promotion import services as promotion
+
+        promotion_event = promotion.event_record(
+            actor=actor,
+            data={"kind": "fair", "name": f"{region.name}推介会", "held_on": days_ago(3)},
+            projects=[project],
+            evidence=SimpleUploadedFile("签到表.pdf", b"%PDF-1.4"),
+        )
+        contact = promotion.contact_add(
+            actor=actor, project=project, data={"name": "王强", "phone": "13812345678"}
+        )
         return types.SimpleNamespace(
             project=project,
+            promotion_event=promotion_event,
+            contact=contact,
             photo=_site_photo(actor, region, park_),
             event=event,
             evidence=evidence,

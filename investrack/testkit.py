@@ -88,25 +88,29 @@ class _FormParser(HTMLParser):
             )
             self.forms.append(self.form)
             return
-        if self.form is None:
-            return
         name = a.get("name")
         disabled = "disabled" in a
+        # An input or button with a form attribute belongs to that form wherever it stands.
+        owner = self.form
+        if a.get("form") and tag in ("input", "button"):
+            owner = next((f for f in self.forms if f.id == a["form"]), None)
+        if owner is None:
+            return
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
-            self.form.names.add(name)
+            owner.names.add(name)
             if disabled or kind in ("file", "image", "reset", "button"):
                 return
             if kind == "submit":
-                self.form.submitters.setdefault(name, []).append(a.get("value", ""))
+                owner.submitters.setdefault(name, []).append(a.get("value", ""))
             elif kind in ("checkbox", "radio"):
                 if "checked" in a:
-                    self.form.fields.append((name, a.get("value", "on")))
+                    owner.fields.append((name, a.get("value", "on")))
             else:
-                self.form.fields.append((name, a.get("value", "")))
+                owner.fields.append((name, a.get("value", "")))
         elif tag == "button" and name:
             if a.get("type", "submit").lower() == "submit":
-                self.form.submitters.setdefault(name, []).append(a.get("value", ""))
+                owner.submitters.setdefault(name, []).append(a.get("value", ""))
         elif tag == "select" and name:
             self.form.names.add(name)
             self.select = _Select(name, "multiple" in a, disabled)

@@ -43,6 +43,8 @@ def main_menu(user) -> list[Item]:
     add("dashboard", _("Dashboard"), "insights:dashboard")
     add("map", _("Map"), "insights:map")
     add("race", _("Horse race"), "insights:race")
+    if user.role != Role.DEPARTMENT_STAFF:
+        add("events", _("Events"), "promotion:events")
     if user.can_edit_projects:
         add("conflicts", _("Conflicting leads"), "promotion:conflicts")
         add("import", _("Import"), "projects:imports")

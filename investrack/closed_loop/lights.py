@@ -11,6 +11,7 @@ red.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -52,6 +53,7 @@ POSSIBLE_STAGES = {
     RuleKind.NO_PROGRESS: {Stage.STARTED},
     RuleKind.COMPLETION_OVERDUE: {Stage.LEAD, Stage.NEGOTIATING, Stage.SIGNED, Stage.STARTED},
     RuleKind.PROBLEM_OVERDUE: set(Stage),
+    RuleKind.NO_CONTACT: {Stage.LEAD, Stage.NEGOTIATING},
     RuleKind.LOW_INTENSITY: set(Stage),
     RuleKind.LOW_TAX: set(Stage),
 }
@@ -62,6 +64,14 @@ STANDARD_OF = {
     RuleKind.LOW_TAX: ("region__admission_standard__min_tax_per_mu", "expected_annual_tax"),
 }
 MONEY = DecimalField(max_digits=30, decimal_places=4)
+
+# Causes kept by an app above this one (the visits of a lead are the promotion front's):
+# {kind: cause(threshold_day, as_of) -> Q}, registered when that app is ready.
+CAUSES_FROM_ABOVE: dict[str, Callable[[datetime.date, datetime.date], Q]] = {}
+
+
+def cause_register(kind: str, cause: Callable[[datetime.date, datetime.date], Q]) -> None:
+    CAUSES_FROM_ABOVE[kind] = cause
 
 
 def active_rules(as_of: datetime.date) -> list[WarningRule]:
@@ -134,6 +144,8 @@ def _cause(rule: WarningRule, threshold: int, as_of: datetime.date) -> Q:
             raised_on__lte=as_of, deadline__lte=_days_before(as_of, threshold)
         ).filter(Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of))
         return Q(pk__in=overdue.values("project_id"))
+    if kind in CAUSES_FROM_ABOVE:
+        return CAUSES_FROM_ABOVE[kind](_days_before(as_of, threshold), as_of)
     if kind in RATIO_RULES:
         # amount / land < the county's standard × threshold%, without dividing.
         standard, amount = STANDARD_OF[kind]
@@ -259,6 +271,8 @@ class LightBook:
             }
         if rule.kind == RuleKind.PROBLEM_OVERDUE:
             return _("A problem is more than %(days)s days past its deadline") % {"days": threshold}
+        if rule.kind == RuleKind.NO_CONTACT:
+            return _("No visit or talk logged for more than %(days)s days") % {"days": threshold}
         land = project.land_area
         if rule.kind == RuleKind.LOW_INTENSITY:
             return _(

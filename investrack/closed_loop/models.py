@@ -347,6 +347,7 @@ class RuleKind(models.TextChoices):
     NO_PROGRESS = "no_progress", _("Under construction, days without a progress report")
     COMPLETION_OVERDUE = "completion_overdue", _("Not completed, days past planned completion")
     PROBLEM_OVERDUE = "problem_overdue", _("A problem open, days past its deadline")
+    NO_CONTACT = "no_contact", _("A lead or negotiation, days without a visit or talk")
     LOW_INTENSITY = "low_intensity", _("Investment intensity below the county's standard (%)")
     LOW_TAX = "low_tax", _("Tax per mu below the county's standard (%)")
 

@@ -37,6 +37,7 @@ class AuditEntry(AppendOnlyModel):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
         IMPORT = "import", _("imported")
+        VIEW = "view", _("viewed in full")  # personal data shown unmasked
 
     table = models.CharField(_("record type"), max_length=64, db_index=True)
     object_id = models.BigIntegerField(_("record id"))

@@ -1,6 +1,6 @@
 """The promotion front in a browser: two counties chase one investor, the city bureau
-arbitrates, the county that keeps the lead logs a visit and the colleague who owns the
-next step finds it in the inbox."""
+arbitrates, the county that keeps the lead logs a visit, signs the lead at its mass
+signing ceremony, and the colleague who owns the next step finds it in the inbox."""
 
 import datetime
 
@@ -97,6 +97,19 @@ def test_two_counties_chase_one_investor_the_bureau_decides_and_the_visits_go_on
     log = page.locator("#visit-log")
     expect(log).to_contain_text("企业确认二期选址鹿城")
     expect(page.locator("#visits-summary")).to_contain_text("报送供地方案")
+
+    # The lead is signed at the county's mass signing ceremony.
+    page.click("nav.mainnav >> text=招商活动")
+    page.click("#event-new")
+    page.click("#event-kinds >> text=集中签约")
+    page.fill("#id_name", "鹿城区重大项目集中签约活动")
+    page.fill("#id_held_on", today.isoformat())
+    page.check(f"#pick-{lead.pk}")
+    page.click("#event-save")
+    expect(page.locator("#event-projects")).to_contain_text("储能电池基地项目")
+    expect(page.locator("#event-projects")).to_contain_text("签约")
+    lead.refresh_from_db()
+    assert lead.stage == 3 and lead.signed_on == today
     page.click("#logout")
 
     log_in(page, base, colleague)

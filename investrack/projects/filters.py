@@ -12,7 +12,7 @@ from investrack.core.forms import QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
 from investrack.projects.figures import alive, indicator_condition
-from investrack.projects.models import Category, Project, Stage, Tag
+from investrack.projects.models import Category, Project, SourceChannel, Stage, Tag
 from investrack.projects.search import search_condition
 from investrack.regions.models import Indicator, Industry
 
@@ -95,6 +95,10 @@ class ProjectFilter(django_filters.FilterSet):
         widget=QuickSelect,
     )  # fmt: skip
     signed_year = YearFilter(label=_("Year signed"), field_name="signed_on", lookup_expr="year")
+    lead_year = YearFilter(label=_("Year of the lead"), field_name="lead_on", lookup_expr="year")
+    source_channel = django_filters.ChoiceFilter(
+        label=_("Source channel"), choices=SourceChannel.choices, widget=QuickSelect
+    )
     chain = IdFilter(label=_("Industry chain"), field_name="chain_link__chain")
     chain_link = IdFilter(label=_("Chain link"), field_name="chain_link")
     # The drill-down from a figure: the projects behind an indicator for a period, as of a date.

@@ -7,9 +7,12 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.utils import timezone
+
 from investrack.accounts.models import Role, User
 from investrack.projects.models import Project, Stage
-from investrack.promotion.models import Visit
+from investrack.projects.write import project_write
+from investrack.promotion.models import EventProject, PromotionEvent, Visit
 
 TALKS = [
     (
@@ -34,6 +37,7 @@ TALKS = [
     ),
     ("企业创始人", "线上对接，企业介绍产品与产能规划，计划分两期建设。", "组织赴企业总部回访"),
 ]
+CHUNK = 5000
 WHO_WENT = {
     Visit.Rank.CITY_HEAD: "市主要领导、市投促局",
     Visit.Rank.COUNTY_HEAD: "县区主要领导、商务局",
@@ -42,47 +46,121 @@ WHO_WENT = {
 }
 
 
-def seed_promotion(*, as_of: datetime.date, seed: int, leads: int = 60) -> None:
+def seed_promotion(*, as_of: datetime.date, seed: int) -> None:
+    """Every open lead talked to: most within the last weeks, one in seven left without
+    contact for over a month (the "no contact" rule lights it), one in eight with a next
+    step due in the coming days or overdue. Dated up to today, not the end of the demo's
+    history: the "no contact" light is read today, and the talks go on."""
+    as_of = max(as_of, timezone.localdate())
     rng = random.Random(seed * 31 + 7)
     staff: dict[int, User] = {}
     for user in User.objects.filter(role=Role.COUNTY_STAFF, park__isnull=True).order_by("pk"):
         staff.setdefault(user.region_id, user)
+    bureau = User.objects.filter(role=Role.CITY_ADMIN).order_by("pk").first()
     open_leads = (
-        Project.objects.filter(
-            stage__in=[Stage.LEAD, Stage.NEGOTIATING],
-            dropped_on__isnull=True,
-            region_id__in=staff,
-        )
-        .only("pk", "region_id", "lead_on", "land_area")
-        .order_by("pk")[:leads]
+        Project.objects.filter(stage__in=[Stage.LEAD, Stage.NEGOTIATING], dropped_on__isnull=True)
+        .order_by("pk")
+        .values_list("pk", "region_id", "lead_on", "negotiating_on", "land_area")
     )
-    visits = []
-    for project in open_leads:
-        owner = staff[project.region_id]
-        start = min(project.lead_on or as_of, as_of) - datetime.timedelta(days=1)
-        span = max((as_of - start).days, 1)
-        days = sorted(rng.sample(range(1, span + 1), k=min(rng.randint(1, 3), span)))
-        for n, day in enumerate(days):
+    visits: list[Visit] = []
+    for pk, region_id, lead_on, negotiating_on, land_area in open_leads.iterator(chunk_size=CHUNK):
+        owner = staff.get(region_id, bureau)
+        start = min(lead_on or negotiating_on or as_of, as_of)
+        span = (as_of - start).days
+        if span < 2:
+            continue
+        neglected = rng.random() < 1 / 7
+        last = (
+            rng.randint(31, max(span, 31)) if neglected else rng.randint(1, min(25, span - 1))
+        )  # days before as_of
+        if last > span:
+            continue  # neglected since it was registered: no visit at all
+        days_back = sorted({last, *(rng.randint(last, span) for _ in range(rng.randint(0, 2)))})
+        for n, back in enumerate(reversed(days_back)):
             met, agreed, step = TALKS[min(n * 2 + rng.randrange(2), len(TALKS) - 1)]
             rank = rng.choice(list(WHO_WENT))
-            visited = start + datetime.timedelta(days=day)
-            last = n == len(days) - 1
+            visited = as_of - datetime.timedelta(days=back)
+            stepped = back == last and rng.random() < 1 / 8
             visits.append(
                 Visit(
-                    project_id=project.pk,
+                    project_id=pk,
                     visited_on=visited,
                     where=rng.choice(Visit.Where.values),
                     rank=rank,
                     who_went=WHO_WENT[rank],
                     met=met,
-                    agreed=agreed.format(mu=int(project.land_area or 80)),
-                    # The last talk leaves a step: some due in the coming days, some late.
-                    next_step=step if last else "",
+                    agreed=agreed.format(mu=int(land_area or 80)),
+                    next_step=step if stepped else "",
                     next_due=max(visited, as_of + datetime.timedelta(days=rng.randint(-10, 20)))
-                    if last
+                    if stepped
                     else None,
-                    next_owner=owner if last else None,
+                    next_owner=owner if stepped else None,
                     recorded_by=owner,
                 )
             )
-    Visit.objects.bulk_create(visits)
+        if len(visits) >= CHUNK:
+            _write(visits)
+            visits = []
+    _write(visits)
+
+
+def _write(visits: list[Visit]) -> None:
+    """The visits change their leads' lights: written as one project write, as the demo's
+    problems are."""
+    with project_write(None, {v.project_id for v in visits}):
+        Visit.objects.bulk_create(visits)
+
+
+def seed_events(*, as_of: datetime.date) -> None:
+    """A few events of the last months: the city's mass signing and ground-breaking on the
+    day most projects of a quarter were signed or started (the projects of that day are
+    the ceremony's), a city conference and a county's trip with the leads registered in
+    the weeks after them (where they stand now shows what each brought)."""
+    from django.db.models import Count
+
+    from investrack.regions.models import Region
+
+    bureau = User.objects.filter(role=Role.CITY_ADMIN, park__isnull=True).order_by("pk").first()
+    if bureau is None or bureau.region is None:
+        return
+    city = bureau.region
+    since = as_of - datetime.timedelta(days=120)
+    live = Project.objects.filter(dropped_on__isnull=True)
+    events = []
+    for kind, field, title in (
+        (PromotionEvent.Kind.SIGNING, "signed_on", "温州市重大项目集中签约活动"),
+        (PromotionEvent.Kind.START, "started_on", "温州市重大项目集中开工活动"),
+    ):
+        busiest = (
+            live.filter(**{f"{field}__gte": since, f"{field}__lte": as_of})
+            .values(field)
+            .annotate(n=Count("pk"))
+            .order_by("-n", field)
+            .first()
+        )
+        if busiest:
+            day = busiest[field]
+            members = live.filter(**{field: day}).order_by("pk").values_list("pk", flat=True)[:40]
+            events.append((kind, f"{day:%Y}年{day.month}月{title}", day, city, members))
+    county = Region.objects.filter(code="330303").first()
+    for kind, title, back, region in (
+        (PromotionEvent.Kind.CONFERENCE, "温州市民营经济发展大会暨招商推介会", 100, city),
+        (PromotionEvent.Kind.TRIP, "龙湾区赴深圳新能源产业链招商", 75, county),
+    ):
+        if region is None:
+            continue
+        day = as_of - datetime.timedelta(days=back)
+        window = live.filter(lead_on__gt=day, lead_on__lte=day + datetime.timedelta(days=30))
+        if region != city:
+            window = window.filter(region=region)
+        events.append(
+            (kind, title, day, region, window.order_by("pk").values_list("pk", flat=True)[:25])
+        )
+    for kind, name, day, region, members in events:
+        event = PromotionEvent.objects.create(
+            kind=kind, name=name, held_on=day, region=region, recorded_by=bureau,
+            place="温州市人民大会堂" if region == city else "深圳市",
+        )  # fmt: skip
+        EventProject.objects.bulk_create(
+            EventProject(event=event, project_id=pk, added_by=bureau) for pk in members
+        )

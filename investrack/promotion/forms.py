@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from investrack.promotion.models import LeadDecision, Visit
+from investrack.core.forms import DateInput
+from investrack.promotion.models import InvestorContact, LeadDecision, PromotionEvent, Visit
 
 
 class LeadDecisionForm(forms.Form):
@@ -28,8 +29,8 @@ class VisitForm(forms.ModelForm):
             "next_step", "next_due", "next_owner",
         ]  # fmt: skip
         widgets = {
-            "visited_on": forms.DateInput(attrs={"type": "date"}),
-            "next_due": forms.DateInput(attrs={"type": "date"}),
+            "visited_on": DateInput,
+            "next_due": DateInput,
             "agreed": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -37,3 +38,43 @@ class VisitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["next_owner"].queryset = owners
         self.fields["next_owner"].label_from_instance = lambda u: u.display_name
+
+
+class ProjectsField(forms.ModelMultipleChoiceField):
+    """The projects ticked in the candidates' table (drawn by the template)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, label=_("projects"), **kwargs)
+        self.error_messages["required"] = _("Tick at least one project.")
+
+
+class EventForm(forms.ModelForm):
+    evidence = forms.FileField(label=_("Evidence (photo, list of the projects)"), required=False)
+
+    class Meta:
+        model = PromotionEvent
+        fields = ["kind", "name", "held_on", "place", "note"]
+        widgets = {
+            "kind": forms.HiddenInput,
+            "held_on": DateInput,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"] = ProjectsField(candidates)
+
+
+class EventProjectsForm(forms.Form):
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["projects"] = ProjectsField(candidates)
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = InvestorContact
+        fields = ["name", "title", "phone", "email"]
+        widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}

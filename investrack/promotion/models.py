@@ -115,3 +115,159 @@ class Visit(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.visited_on}"
+
+
+def event_evidence_path(instance, filename: str) -> str:
+    return f"events/{instance.held_on:%Y}/{filename}"
+
+
+class PromotionEvent(models.Model):
+    """A promotion event (招商活动) and the projects it brought: a conference, a fair, a trip
+    or online promotion links the leads it produced (so the bureau sees which channels
+    bring projects that get built); a mass ceremony (集中签约/开工/竣工) moves each of its
+    projects to its stage on the day, through the project services, with one shared
+    evidence file."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", _("Promotion conference")
+        FAIR = "fair", _("Fair or expo")
+        TRIP = "trip", _("Promotion trip")
+        ONLINE = "online", _("Online promotion")
+        SIGNING = "signing", _("Mass signing ceremony")
+        START = "start", _("Mass ground-breaking ceremony")
+        COMPLETION = "completion", _("Mass completion ceremony")
+
+    kind = models.CharField(_("kind of event"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name of the event"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # The organiser: the city, a county or a park (whose staff see the event).
+    region = models.ForeignKey(
+        "regions.Region", verbose_name=_("organiser"), on_delete=models.PROTECT, related_name="+"
+    )
+    park = models.ForeignKey(
+        "regions.Park",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    evidence = models.FileField(_("evidence"), upload_to=event_evidence_path, blank=True)
+    evidence_name = models.CharField(_("file name"), max_length=255, blank=True)
+    projects = models.ManyToManyField(
+        "projects.Project",
+        verbose_name=_("projects"),
+        through="EventProject",
+        related_name="promotion_events",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("promotion event")
+        verbose_name_plural = _("promotion events")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.name}"
+
+    @property
+    def ceremony_stage(self):
+        """The stage a mass ceremony moves its projects to; None for other events."""
+        from investrack.projects.models import Stage
+
+        return {
+            self.Kind.SIGNING: Stage.SIGNED,
+            self.Kind.START: Stage.STARTED,
+            self.Kind.COMPLETION: Stage.COMPLETED,
+        }.get(self.kind)
+
+
+class EventProject(AppendOnlyModel):
+    """A project an event brought or a ceremony moved: kept for good."""
+
+    event = models.ForeignKey(
+        PromotionEvent, verbose_name=_("event"), on_delete=models.PROTECT, related_name="links"
+    )
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="event_links",
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project of an event")
+        verbose_name_plural = _("projects of events")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "project"], name="event_project_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id}/{self.project_id}"
+
+
+class InvestorContact(models.Model):
+    """Someone to call at an investor (客商联系人). Personal information: the phone and
+    e-mail are shown masked (138****1234); the city bureau and the investment staff of the
+    county that recorded them may reveal them, and each reveal is audited."""
+
+    investor = models.ForeignKey(
+        "projects.Investor",
+        verbose_name=_("investor"),
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("recorded by the county"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("contact's name"), max_length=64)
+    title = models.CharField(_("position"), max_length=64, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("investor's contact")
+        verbose_name_plural = _("investors' contacts")
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def masked_phone(phone: str) -> str:
+    """13812341234 → 138****1234; a short or landline number keeps its last four only."""
+    digits = "".join(c for c in phone if c.isdigit())
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]}****{digits[-4:]}"
+    return f"****{digits[-4:]}" if len(digits) > 4 else "****" if phone else ""
+
+
+def masked_email(email: str) -> str:
+    """zhang.wei@catl.com → z***@catl.com"""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if at else ""

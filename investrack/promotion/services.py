@@ -6,11 +6,12 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from investrack.accounts.models import Role, User
-from investrack.accounts.permissions import is_bureau
+from investrack.accounts.permissions import is_bureau, require_editor
 from investrack.closed_loop.models import Notification
 from investrack.closed_loop.notifications import notify
 from investrack.core import audit
@@ -19,8 +20,15 @@ from investrack.core.units import format_date
 from investrack.projects import services as project_services
 from investrack.projects.models import Project
 from investrack.projects.services.common import check_editor_may_place
+from investrack.projects.write import project_write
 from investrack.promotion.conflicts import Conflict, conflict_between, lead_conflicts
-from investrack.promotion.models import LeadDecision, Visit
+from investrack.promotion.models import (
+    EventProject,
+    InvestorContact,
+    LeadDecision,
+    PromotionEvent,
+    Visit,
+)
 
 Outcome = LeadDecision.Outcome
 
@@ -159,7 +167,9 @@ def visit_record(*, actor: User, project: Project, data: dict) -> Visit:
         )
     if data.get("next_due") and data["next_due"] < visited_on:
         raise ValidationError({"next_due": _("The next step cannot be due before the visit.")})
-    visit = Visit.objects.create(project=project, recorded_by=actor, **data)
+    # Through the write hook: a visit clears the lead's "no contact" light at once.
+    with project_write(actor, [project.pk]):
+        visit = Visit.objects.create(project=project, recorded_by=actor, **data)
     if visit.next_owner_id and visit.next_owner_id != actor.pk:
         notify(
             users=[visit.next_owner_id],
@@ -177,16 +187,18 @@ def visit_steps_remind(*, as_of) -> int:
     """The daily job: each next step due within three days or overdue (up to a month) is in
     its owner's inbox, once per step and due date (the recorder's when no owner was named)."""
     soon = as_of + datetime.timedelta(days=3)
+    # A later visit took the talks further: its step is the one that counts.
+    newer = Visit.objects.filter(
+        project_id=OuterRef("project_id"), visited_on__gt=OuterRef("visited_on")
+    )
     steps = (
         Visit.objects.filter(next_due__lte=soon, next_due__gte=as_of - datetime.timedelta(days=30))
         .filter(project__dropped_on__isnull=True)
+        .exclude(Exists(newer))
         .select_related("project")
     )
     told = 0
     for visit in steps.iterator():
-        newer = Visit.objects.filter(project_id=visit.project_id, visited_on__gt=visit.visited_on)
-        if newer.exists():
-            continue  # a later visit took the talks further: its step is the one that counts
         notify(
             users=[visit.next_owner_id or visit.recorded_by_id],
             kind=Notification.Kind.VISIT_STEP,
@@ -198,3 +210,121 @@ def visit_steps_remind(*, as_of) -> int:
         )
         told += 1
     return told
+
+
+def _organiser(actor: User):
+    """The event's organiser is the recorder's jurisdiction: a park, a county or the city."""
+    if actor.park_id:
+        return actor.park.region, actor.park
+    return actor.region, None
+
+
+def event_record(*, actor: User, data: dict, projects, evidence=None) -> PromotionEvent:
+    """Record a promotion event with the projects it brought or, for a mass ceremony, the
+    projects that reached their stage on its day. All or nothing: a project refused (not
+    in the actor's jurisdiction, already past the stage, dropped) writes nothing."""
+    require_editor(actor)
+    if data["held_on"] > project_services.today():
+        raise ValidationError({"held_on": _("The date cannot be in the future.")})
+    region, park = _organiser(actor)
+    with transaction.atomic():
+        event = PromotionEvent(**data, region=region, park=park, recorded_by=actor)
+        if evidence:
+            event.evidence_name = evidence.name[:255]
+            event.evidence = evidence
+        event.save()
+        event_add_projects(actor=actor, event=event, projects=projects)
+    return event
+
+
+def event_add_projects(*, actor: User, event: PromotionEvent, projects) -> int:
+    """Link projects to the event; a ceremony moves each one to its stage on the event's
+    date through the stage service (history, totals, lights, audit), sharing the event's
+    evidence file. Each refusal is told by the project's name; then nothing is written."""
+    require_editor(actor)
+    stage = event.ceremony_stage
+    already = set(event.links.values_list("project_id", flat=True))
+    projects = [p for p in projects if p.pk not in already]
+    if not projects:
+        raise ValidationError({"projects": _("Choose at least one project not yet in the event.")})
+    refused = []
+    with transaction.atomic():
+        for project in projects:
+            try:
+                if project.is_dropped:
+                    raise ValidationError(_("it was dropped"))
+                if stage is None:  # a lead it brought: linked, not changed
+                    check_editor_may_place(actor, region=project.region, park=project.park)
+                else:
+                    project_services.stage_advance(
+                        actor=actor,
+                        project=project,
+                        to_stage=stage,
+                        effective_date=event.held_on,
+                        note=f"{event.get_kind_display()}：{event.name}",
+                    )
+                    if event.evidence:
+                        _share_evidence(event, project, stage)
+            except (ValidationError, PermissionDenied) as exc:
+                messages = getattr(exc, "messages", None) or [str(exc)]
+                refused.append(f"{project.name}：{'；'.join(messages)}")
+                continue
+            EventProject.objects.create(event=event, project=project, added_by=actor)
+        if refused:
+            transaction.set_rollback(True)
+    if refused:
+        raise ValidationError({"projects": refused})
+    return len(projects)
+
+
+def _share_evidence(event: PromotionEvent, project: Project, stage) -> None:
+    """The ceremony's file, once stored, also stands as the evidence of each project's
+    stage event (the same file, not a copy)."""
+    from investrack.projects.models import EvidenceFile, StageEvent
+
+    stage_event = (
+        StageEvent.objects.filter(project=project, stage=stage, kind=StageEvent.Kind.ADVANCE)
+        .order_by("-pk")
+        .first()
+    )
+    if stage_event is not None:
+        EvidenceFile.objects.create(
+            event=stage_event, file=event.evidence.name, original_name=event.evidence_name
+        )
+
+
+# --- investors' contacts (personal information) ------------------------------------------
+
+
+def may_reveal(user: User, contact: InvestorContact) -> bool:
+    """The city bureau, and the investment staff of the county that recorded the contact."""
+    if not getattr(user, "is_authenticated", False) or not user.can_edit_projects:
+        return False
+    return is_bureau(user) or user.region_id == contact.region_id
+
+
+def contact_add(*, actor: User, project: Project, data: dict) -> InvestorContact:
+    """Record a contact of the project's investor, owned by the project's county."""
+    check_editor_may_place(actor, region=project.region, park=project.park)
+    if project.investor_id is None:
+        raise ValidationError(_("Name the project's investor first, on the project's form."))
+    if not (data.get("phone") or data.get("email")):
+        raise ValidationError({"phone": _("Enter a phone number or an e-mail.")})
+    return InvestorContact.objects.create(
+        investor_id=project.investor_id, region=project.region, recorded_by=actor, **data
+    )
+
+
+def contact_reveal(*, actor: User, contact: InvestorContact, project: Project) -> InvestorContact:
+    """The contact in full for one who may see it; the reveal is audited."""
+    if not may_reveal(actor, contact):
+        raise PermissionDenied(
+            _("Only the county that recorded this contact, and the city bureau, see it in full.")
+        )
+    audit.record(
+        actor=actor,
+        instance=contact,
+        action=AuditEntry.Action.VIEW,
+        changes={"project": [None, project.pk]},
+    )
+    return contact

@@ -8,4 +8,15 @@ urlpatterns = [
     path("conflicts/", views.conflicts, name="conflicts"),
     path("conflicts/<int:first>-<int:second>/decide/", views.decide, name="decide"),
     path("projects/<int:pk>/visits/", views.visits, name="visits"),
+    path("projects/<int:pk>/contacts/", views.contact_add, name="contact_add"),
+    path(
+        "projects/<int:pk>/contacts/<int:contact>/reveal/",
+        views.contact_reveal,
+        name="contact_reveal",
+    ),
+    path("pipeline/", views.pipeline_view, name="pipeline"),
+    path("events/", views.events, name="events"),
+    path("events/new/", views.event_new, name="event_new"),
+    path("events/<int:pk>/", views.event, name="event"),
+    path("events/<int:pk>/evidence/", views.event_evidence, name="event_evidence"),
 ]

@@ -444,6 +444,49 @@ def test_log_a_visit(client_for, county_staff, make_project):
     assert Visit.objects.get().project == lead
 
 
+@form_of("promotion:event_new", "promotion:event")
+def test_record_a_ceremony_and_add_a_project_to_it(client_for, county_staff, make_project):
+    import datetime
+
+    from django.utils import timezone
+
+    from investrack.promotion.models import PromotionEvent
+    from investrack.promotion.tests.test_events import record_event
+
+    month_ago = {Stage.SIGNED: timezone.localdate() - datetime.timedelta(days=30)}
+    first, later = (make_project(stage=Stage.SIGNED, dates=month_ago) for _ in range(2))
+    client = client_for(county_staff)
+    assert record_event(client, "start", [first], name="集中开工").status_code == 302
+    event = PromotionEvent.objects.get()
+    page = client.get(reverse("promotion:event", args=[event.pk]))
+    add = rendered_form(page, id="add-form")
+    assert add.submit(client, {"projects": [str(later.pk)]}).status_code == 302
+    later.refresh_from_db()
+    assert later.stage == Stage.STARTED
+
+
+@form_of("promotion:contact_add", "promotion:contact_reveal")
+def test_record_and_reveal_a_contact(client_for, county_staff):
+    from investrack.projects import services as project_services
+    from investrack.promotion.models import InvestorContact
+    from investrack.promotion.tests.test_contacts import record_contact
+
+    project = project_services.project_create(
+        actor=county_staff,
+        data={"name": "客商项目", "code": "C-1", "region": county_staff.region,
+              "total_investment": Decimal("100000000"),
+              "investor": project_services.InvestorName("华锂新能源有限公司")},
+    )  # fmt: skip
+    client = client_for(county_staff)
+    assert record_contact(client, project).status_code == 302
+    contact = InvestorContact.objects.get()
+    page = client.get(reverse("promotion:visits", args=[project.pk]))
+    reveal = rendered_form(
+        page, action=reverse("promotion:contact_reveal", args=[project.pk, contact.pk])
+    )
+    assert "138 1234 5678" in reveal.submit(client).content.decode()
+
+
 @form_of("set_language")
 def test_switch_language(client_for, county_staff):
     client = client_for(county_staff)

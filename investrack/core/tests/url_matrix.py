@@ -73,6 +73,10 @@ def ARGS(name: str, world, side):  # noqa: N802 - read as a table
         "accounts:token_revoke": [s.token.pk],
         "promotion:decide": [world.mine.project.pk, world.theirs.project.pk],
         "promotion:visits": [s.project.pk],
+        "promotion:event": [s.promotion_event.pk],
+        "promotion:contact_add": [s.project.pk],
+        "promotion:contact_reveal": [s.project.pk, s.contact.pk],
+        "promotion:event_evidence": [s.promotion_event.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     return table.get(name, [])
@@ -155,6 +159,13 @@ OUTCOMES = {
     "promotion:conflicts": ("200 200 200 403 403 403 302", "405 405 405 405 405 405 302"),
     "promotion:decide": ("405 405 405 405 405 405 302", "422 403 403 403 403 403 302"),
     "promotion:visits": ("200 200 200 200 200 200 302", "422 422 422 403 403 403 302"),
+    "promotion:contact_add": ("405 405 405 405 405 405 302", "422 422 422 403 403 403 302"),
+    "promotion:contact_reveal": ("405 405 405 405 405 405 302", "200 200 200 403 403 403 302"),
+    "promotion:pipeline": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
+    "promotion:events": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
+    "promotion:event_new": ("200 200 200 403 403 403 302", "422 422 422 403 403 403 302"),
+    "promotion:event": ("200 200 200 200 200 200 302", "422 422 403 403 403 403 302"),
+    "promotion:event_evidence": ("200 200 200 200 200 200 302", "405 405 405 405 405 405 302"),
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
 }
 
@@ -165,7 +176,14 @@ COUNTY_RECORDS = {
     if (
         name.split(":")[0] in ("projects", "service", "accounts")
         or name.startswith("insights:issued_briefing")
-        or name == "promotion:visits"
+        or name
+        in (
+            "promotion:visits",
+            "promotion:event",
+            "promotion:event_evidence",
+            "promotion:contact_add",
+            "promotion:contact_reveal",
+        )
     )
     and name
     not in {

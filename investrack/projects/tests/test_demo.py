@@ -46,6 +46,11 @@ def test_same_seed_same_city():
     StageTotalDay.objects.all().delete()
     ProgressTotal.objects.all().delete()
     MapCell.objects.all().delete()
+    from investrack.promotion.models import EventProject, PromotionEvent, Visit
+
+    Visit.objects.all()._raw_delete(Visit.objects.db)
+    EventProject.objects.all()._raw_delete(EventProject.objects.db)
+    PromotionEvent.objects.all().delete()
     with project_write(None):  # emptying the city for the second load, as a write
         Project.objects.all().delete()
     seed_demo(projects=120, seed=7, as_of=AS_OF)

@@ -87,3 +87,31 @@ def test_the_next_step_is_reminded_to_its_owner_once(
         assigned.count() == 2
         and "安排企业来鹿城考察选址" in assigned.last().title + assigned.last().body
     )
+
+
+def test_a_lead_without_contact_turns_yellow_then_red_and_a_visit_clears_it(
+    client_for, county_staff, make_project
+):
+    from investrack.closed_loop.models import ProjectLight
+    from investrack.projects.models import Stage
+
+    today = timezone.localdate()
+    quiet = make_project(dates={Stage.LEAD: today - datetime.timedelta(days=40)})
+    forgotten = make_project(dates={Stage.LEAD: today - datetime.timedelta(days=70)})
+    fresh = make_project(dates={Stage.LEAD: today - datetime.timedelta(days=10)})
+    lights = dict(ProjectLight.objects.values_list("project_id", "light"))
+    assert lights.get(quiet.pk) == 1 and lights.get(forgotten.pk) == 2
+    assert fresh.pk not in lights
+    client = client_for(county_staff)
+    page = client.get(quiet.get_absolute_url()).content.decode()
+    assert "超过30天未记录走访洽谈" in page
+    # A visit is contact: the light goes out at once, not at the next daily run.
+    assert log_visit(client, quiet).status_code == 302
+    assert not ProjectLight.objects.filter(project=quiet, light__gt=0).exists()
+    assert "超过30天未记录走访洽谈" not in client.get(quiet.get_absolute_url()).content.decode()
+    # A visit long ago is no contact now.
+    old = (today - datetime.timedelta(days=65)).isoformat()
+    assert (
+        log_visit(client, forgotten, visited_on=old, next_step="", next_due="").status_code == 302
+    )
+    assert ProjectLight.objects.get(project=forgotten).light == 2
