@@ -20,11 +20,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 COMMON = ["home", "projects", "dashboard", "map", "race"]
 LISTS = ["to-sign", "to-start", "to-complete", "to-produce", "problems"]
 MENUS = {
-    "city_admin": [*LISTS, "import"],
-    "park": [*LISTS, "import"],
+    "city_admin": [*LISTS, "events", "conflicts", "import"],
+    "park": [*LISTS, "events", "conflicts", "import"],
     "department": ["problems"],
-    "leader": ["leader", *LISTS],
-    "viewer": LISTS,
+    "leader": ["leader", *LISTS, "events"],
+    "viewer": [*LISTS, "events"],
 }
 EDITORS = {"city_admin", "park"}
 
