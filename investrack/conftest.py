@@ -395,8 +395,16 @@ def world(city, county, other_county, park, other_park, department):
         contact = promotion.contact_add(
             actor=actor, project=project, data={"name": "王强", "phone": "13812345678"}
         )
+        from investrack.regions.models import ChainLink
+
+        target = promotion.target_add(
+            actor=actor,
+            data={"chain_link": ChainLink.objects.order_by("pk").first(),
+                  "name": f"{region.name}目标企业有限公司"},
+        )  # fmt: skip
         return types.SimpleNamespace(
             project=project,
+            target=target,
             promotion_event=promotion_event,
             contact=contact,
             photo=_site_photo(actor, region, park_),

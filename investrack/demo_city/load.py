@@ -10,7 +10,7 @@ from django.db import transaction
 from investrack.closed_loop.demo import demo_department_users, seed_closed_loop, seed_standards
 from investrack.insights.demo import seed_insights
 from investrack.projects.demo import DemoLogins, demo_world, seed_projects
-from investrack.promotion.demo import seed_events, seed_promotion
+from investrack.promotion.demo import seed_events, seed_promotion, seed_targets
 
 
 @transaction.atomic
@@ -25,4 +25,5 @@ def seed_demo(
     seed_insights(city=world.city, as_of=as_of, seed=seed)
     seed_promotion(as_of=as_of, seed=seed)
     seed_events(as_of=as_of)
+    seed_targets()
     return DemoLogins(rows=logins)

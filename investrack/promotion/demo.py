@@ -12,7 +12,7 @@ from django.utils import timezone
 from investrack.accounts.models import Role, User
 from investrack.projects.models import Project, Stage
 from investrack.projects.write import project_write
-from investrack.promotion.models import EventProject, PromotionEvent, Visit
+from investrack.promotion.models import EventProject, PromotionEvent, TargetEnterprise, Visit
 
 TALKS = [
     (
@@ -164,3 +164,58 @@ def seed_events(*, as_of: datetime.date) -> None:
         EventProject.objects.bulk_create(
             EventProject(event=event, project_id=pk, added_by=bureau) for pk in members
         )
+
+
+# Enterprises a city's chain office lists for its links (names made up, as officials write
+# them): the reason is what makes each worth a trip.
+TARGETS = [
+    ("动力电池", "江苏锂能新材料科技有限公司", "宁德时代正极材料供应商", "江苏常州"),
+    ("动力电池", "湖南储芯电池科技股份有限公司", "国家级专精特新“小巨人”", "湖南长沙"),
+    ("驱动电机", "浙江精驱电机有限公司", "链主企业驱动电机配套商", "浙江宁波"),
+    ("电控系统", "深圳芯控电子科技有限公司", "车规级IGBT模块，拟在长三角布局产能", "广东深圳"),
+    ("传感器", "上海感知微电子有限公司", "毫米波雷达，国家高新技术企业", "上海"),
+    ("传感器", "苏州光测智能科技有限公司", "激光雷达整机，链主企业二级供应商", "江苏苏州"),
+    ("智能座舱", "合肥智舱科技有限公司", "座舱域控制器，头部车企定点", "安徽合肥"),
+    ("充电设施", "广州快充能源科技有限公司", "超充桩制造商，寻找华东生产基地", "广东广州"),
+]
+
+
+def seed_targets() -> None:
+    """The first chain's targets: most not yet called, a few contacted, one already a lead
+    (an open lead's investor is put on the list under its own name)."""
+    from investrack.projects.investor_keys import investor_name_key
+    from investrack.regions.models import ChainLink, IndustryChain
+
+    chain = IndustryChain.objects.order_by("pk").first()
+    bureau = User.objects.filter(role=Role.CITY_ADMIN, park__isnull=True).order_by("pk").first()
+    links = {
+        link.name: link for link in ChainLink.objects.filter(chain=chain).select_related("chain")
+    }
+    if bureau is None or not links:
+        return
+    rows = []
+    for n, (link_name, name, reason, based_in) in enumerate(TARGETS):
+        if link_name in links:
+            rows.append(
+                TargetEnterprise(
+                    chain_link=links[link_name], name=name, name_key=investor_name_key(name),
+                    reason=reason, based_in=based_in, region=bureau.region, added_by=bureau,
+                    status="contacted" if n % 3 == 1 else "not_contacted",
+                )
+            )  # fmt: skip
+    lead = (
+        Project.objects.filter(stage__lte=Stage.NEGOTIATING, dropped_on__isnull=True)
+        .exclude(investor=None)
+        .select_related("investor")
+        .order_by("pk")
+        .first()
+    )
+    if lead is not None and "整车制造" in links:
+        rows.append(
+            TargetEnterprise(
+                chain_link=links["整车制造"], name=lead.investor.name,
+                name_key=lead.investor.name_key, reason="整车项目意向落地", based_in="浙江杭州",
+                region=bureau.region, added_by=bureau, status="contacted",
+            )
+        )  # fmt: skip
+    TargetEnterprise.objects.bulk_create(rows, ignore_conflicts=True)

@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from investrack.core.forms import DateInput
-from investrack.promotion.models import InvestorContact, LeadDecision, PromotionEvent, Visit
+from investrack.projects.investor_keys import credit_code_clean, validate_credit_code
+from investrack.promotion.models import (
+    InvestorContact,
+    LeadDecision,
+    PromotionEvent,
+    TargetEnterprise,
+    Visit,
+)
+from investrack.regions.models import ChainLink
 
 
 class LeadDecisionForm(forms.Form):
@@ -78,3 +86,25 @@ class ContactForm(forms.ModelForm):
         model = InvestorContact
         fields = ["name", "title", "phone", "email"]
         widgets = {"phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})}
+
+
+class TargetForm(forms.ModelForm):
+    class Meta:
+        model = TargetEnterprise
+        fields = ["chain_link", "name", "credit_code", "reason", "based_in"]
+
+    def __init__(self, *args, chain=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        links = ChainLink.objects.select_related("chain").order_by("chain", "segment", "position")
+        if chain is not None:
+            links = links.filter(chain=chain)
+        self.fields["chain_link"].queryset = links
+        self.fields["chain_link"].label_from_instance = lambda link: (
+            f"{link.chain.name} · {link.name}"
+        )
+
+    def clean_credit_code(self):
+        code = credit_code_clean(self.cleaned_data.get("credit_code", ""))
+        if code:
+            validate_credit_code(code)
+        return code

@@ -271,3 +271,53 @@ def masked_email(email: str) -> str:
     """zhang.wei@catl.com → z***@catl.com"""
     local, at, domain = email.partition("@")
     return f"{local[:1]}***@{domain}" if at else ""
+
+
+class TargetEnterprise(models.Model):
+    """An enterprise to chase for a link of an industry chain (招商目标企业): a supplier of
+    a chain leader, a national champion. It has become a lead when a project of an
+    investor of the same name (normalised) or credit code exists: read from the projects,
+    never set by hand; before that its staff mark it contacted."""
+
+    class Status(models.TextChoices):
+        NOT_CONTACTED = "not_contacted", _("Not contacted")
+        CONTACTED = "contacted", _("Contacted")
+
+    chain_link = models.ForeignKey(
+        "regions.ChainLink",
+        verbose_name=_("chain link"),
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    name = models.CharField(_("enterprise"), max_length=128)
+    name_key = models.CharField(_("name as compared"), max_length=128, db_index=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
+    reason = models.CharField(_("why this one"), max_length=200, blank=True)
+    based_in = models.CharField(_("based in"), max_length=64, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("chased by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NOT_CONTACTED
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    added_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("target enterprise")
+        verbose_name_plural = _("target enterprises")
+        ordering = ["chain_link", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain_link", "name_key"], name="target_once_per_link")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from investrack.accounts.permissions import jurisdiction_filter, scope
 from investrack.projects.models import Project, Stage
-from investrack.promotion.models import EventProject, PromotionEvent, Visit
+from investrack.promotion.models import EventProject, PromotionEvent, TargetEnterprise, Visit
 
 
 def without_contact_since(since: datetime.date, as_of: datetime.date) -> Q:
@@ -61,3 +61,36 @@ def event_candidates(user, kind: str, *, q: str = "") -> QuerySet[Project]:
     if q.strip():
         projects = projects.filter(name__icontains=q.strip())
     return projects.select_related("region", "park").order_by("-stage_since", "-pk")
+
+
+# --- target enterprises of the chains -------------------------------------------------
+
+
+def _lead_of_target():
+    """The first live project of an investor of the target's name or credit code."""
+    same = Q(investor__name_key=OuterRef("name_key")) | (
+        ~Q(investor__credit_code="") & Q(investor__credit_code=OuterRef("credit_code"))
+    )
+    return Project.objects.filter(same, dropped_on__isnull=True).order_by("lead_on", "pk")
+
+
+def targets(queryset: QuerySet[TargetEnterprise]) -> QuerySet[TargetEnterprise]:
+    """Targets with the project each has become (``lead_id``, its stage), if any."""
+    lead = _lead_of_target()
+    return queryset.annotate(
+        lead_id=Subquery(lead.values("pk")[:1]),
+        lead_stage=Subquery(lead.values("stage")[:1]),
+    )
+
+
+def targets_by_link(chain) -> dict[int, dict]:
+    """Per link of ``chain``: its targets, how many were contacted, how many became leads."""
+    counts: dict[int, dict] = {}
+    for target in targets(TargetEnterprise.objects.filter(chain_link__chain=chain)):
+        row = counts.setdefault(target.chain_link_id, {"n": 0, "contacted": 0, "leads": 0})
+        row["n"] += 1
+        if target.lead_id:
+            row["leads"] += 1
+        elif target.status == TargetEnterprise.Status.CONTACTED:
+            row["contacted"] += 1
+    return counts

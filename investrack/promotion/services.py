@@ -18,6 +18,7 @@ from investrack.core import audit
 from investrack.core.models import AuditEntry
 from investrack.core.units import format_date
 from investrack.projects import services as project_services
+from investrack.projects.investor_keys import investor_name_key
 from investrack.projects.models import Project
 from investrack.projects.services.common import check_editor_may_place
 from investrack.projects.write import project_write
@@ -27,6 +28,7 @@ from investrack.promotion.models import (
     InvestorContact,
     LeadDecision,
     PromotionEvent,
+    TargetEnterprise,
     Visit,
 )
 
@@ -328,3 +330,28 @@ def contact_reveal(*, actor: User, contact: InvestorContact, project: Project) -
         changes={"project": [None, project.pk]},
     )
     return contact
+
+
+# --- target enterprises of the chains -------------------------------------------------
+
+
+def target_add(*, actor: User, data: dict) -> TargetEnterprise:
+    """Put an enterprise on a chain link's list to chase, for the actor's county (or city)."""
+    require_editor(actor)
+    name = data["name"].strip()
+    key = investor_name_key(name)
+    if TargetEnterprise.objects.filter(chain_link=data["chain_link"], name_key=key).exists():
+        raise ValidationError({"name": _("This enterprise is already a target of this link.")})
+    return TargetEnterprise.objects.create(
+        **{**data, "name": name}, name_key=key, region=actor.region, added_by=actor
+    )
+
+
+def target_mark_contacted(*, actor: User, target: TargetEnterprise) -> TargetEnterprise:
+    require_editor(actor)
+    if not (is_bureau(actor) or actor.region_id == target.region_id):
+        raise PermissionDenied(_("Only the county that chases this enterprise marks it."))
+    if target.status != TargetEnterprise.Status.CONTACTED:
+        target.status = TargetEnterprise.Status.CONTACTED
+        target.save(update_fields=["status"])
+    return target

@@ -15,6 +15,8 @@ urlpatterns = [
         name="contact_reveal",
     ),
     path("pipeline/", views.pipeline_view, name="pipeline"),
+    path("targets/", views.targets_view, name="targets"),
+    path("targets/<int:pk>/contacted/", views.target_contacted, name="target_contacted"),
     path("events/", views.events, name="events"),
     path("events/new/", views.event_new, name="event_new"),
     path("events/<int:pk>/", views.event, name="event"),

@@ -1,4 +1,5 @@
-"""The conflict queue (撞单仲裁). Thin: a selector to read, a service to decide."""
+"""The promotion front's pages: the conflict queue (撞单仲裁), a lead's visits and contacts, events
+and ceremonies, the pipeline, the chains' target enterprises. Thin: selectors read, services write."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -25,11 +27,13 @@ from investrack.promotion.forms import (
     EventForm,
     EventProjectsForm,
     LeadDecisionForm,
+    TargetForm,
     VisitForm,
 )
 from investrack.promotion.models import (
     InvestorContact,
     PromotionEvent,
+    TargetEnterprise,
     masked_email,
     masked_phone,
 )
@@ -40,7 +44,9 @@ from investrack.promotion.selectors import (
     event_candidates,
     event_projects,
     events_for,
+    targets,
 )
+from investrack.regions.models import ChainLink, IndustryChain
 
 
 def _queue(request, *, failed=None, form=None, status=200):
@@ -357,3 +363,62 @@ def pipeline_view(request):
         "today": today,
     }
     return render(request, "promotion/pipeline.html", context)
+
+
+# --- target enterprises of the chains (招商目标企业库) ----------------------------------------
+
+
+def _targets_page(request, *, form=None, status=200):
+    chain = IndustryChain.objects.filter(pk=request.GET.get("chain") or 0).first()
+    link = ChainLink.objects.filter(pk=request.GET.get("link") or 0).first()
+    rows = TargetEnterprise.objects.select_related("chain_link__chain", "region")
+    if link is not None:
+        rows = rows.filter(chain_link=link)
+        chain = link.chain
+    elif chain is not None:
+        rows = rows.filter(chain_link__chain=chain)
+    rows = list(targets(rows).order_by("chain_link__segment", "chain_link__position", "name"))
+    leads = [t.lead_id for t in rows if t.lead_id]
+    for t in rows:
+        t.lead_stage_label = Stage(t.lead_stage).label if t.lead_stage else ""
+    visible = set(
+        scope(request.user, Project.objects.filter(pk__in=leads)).values_list("pk", flat=True)
+    )
+    context = {
+        "targets": rows,
+        "visible": visible,
+        "chain": chain,
+        "link": link,
+        "chains": IndustryChain.objects.order_by("pk"),
+        "form": form or TargetForm(chain=chain, initial={"chain_link": link}),
+        "may_add": request.user.can_edit_projects,
+    }
+    return render(request, "promotion/targets.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def targets_view(request):
+    if request.method != "POST":
+        return _targets_page(request)
+    if not request.user.can_edit_projects:
+        raise PermissionDenied(_("Only investment staff add target enterprises."))
+    form = TargetForm(request.POST)
+    if form.is_valid():
+        try:
+            target = services.target_add(actor=request.user, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Target enterprise added."))
+            return redirect(f"{reverse('promotion:targets')}?link={target.chain_link_id}")
+    return _targets_page(request, form=form, status=422)
+
+
+@login_required
+@require_POST
+def target_contacted(request, pk: int):
+    target = get_object_or_404(TargetEnterprise, pk=pk)
+    services.target_mark_contacted(actor=request.user, target=target)
+    messages.success(request, _("Marked contacted."))
+    return redirect(f"{reverse('promotion:targets')}?link={target.chain_link_id}")

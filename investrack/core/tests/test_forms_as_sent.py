@@ -487,6 +487,23 @@ def test_record_and_reveal_a_contact(client_for, county_staff):
     assert "138 1234 5678" in reveal.submit(client).content.decode()
 
 
+@form_of("promotion:targets", "promotion:target_contacted")
+def test_add_a_target_and_mark_it_contacted(client_for, county_staff):
+    from investrack.promotion.models import TargetEnterprise
+    from investrack.promotion.tests.test_targets import add_target
+    from investrack.regions.models import ChainLink
+
+    link = ChainLink.objects.order_by("pk").first()
+    client = client_for(county_staff)
+    assert add_target(client, link).status_code == 302
+    target = TargetEnterprise.objects.get()
+    page = client.get(reverse("promotion:targets") + f"?link={link.pk}")
+    mark = rendered_form(page, action=reverse("promotion:target_contacted", args=[target.pk]))
+    assert mark.submit(client).status_code == 302
+    target.refresh_from_db()
+    assert target.status == "contacted"
+
+
 @form_of("set_language")
 def test_switch_language(client_for, county_staff):
     client = client_for(county_staff)

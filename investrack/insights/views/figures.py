@@ -29,6 +29,7 @@ from investrack.insights.indicators import (
 )
 from investrack.insights.race import city_of, race, race_weights
 from investrack.projects.models import Category
+from investrack.promotion.selectors import targets_by_link
 from investrack.regions.models import Indicator, IndustryChain
 
 
@@ -318,7 +319,9 @@ def chain_map(request, pk: int):
     chain = get_object_or_404(IndustryChain, pk=pk)
     as_of = timezone.localdate()
     links = selectors.chain_map(area, chain, as_of)
+    chased = targets_by_link(chain)
     for link in links:
+        link["targets"] = chased.get(link["link"].pk)
         link["url"] = projects_url({**area.params, **link["params"]})
         for stage in link["by_stage"]:
             stage["url"] = projects_url({**area.params, **stage["params"]})
