@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from investrack.core.forms import DateInput
 from investrack.projects.investor_keys import credit_code_clean, validate_credit_code
 from investrack.promotion.models import (
+    DuplicateDecision,
     InvestorContact,
     LeadDecision,
     PromotionEvent,
@@ -108,3 +109,12 @@ class TargetForm(forms.ModelForm):
         if code:
             validate_credit_code(code)
         return code
+
+
+class DuplicateDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("decision"), choices=DuplicateDecision.Outcome.choices, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

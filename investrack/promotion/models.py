@@ -321,3 +321,45 @@ class TargetEnterprise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DuplicateDecision(AppendOnlyModel):
+    """The bureau's word on two projects that look like one counted twice (重复统计): the
+    same national project code, or the same investor with alike names and amounts. Kept for
+    good; the pair never comes back to the report."""
+
+    class Outcome(models.TextChoices):
+        DUPLICATE = "duplicate", _("One project counted twice: the later one is dropped")
+        DISTINCT = "distinct", _("Two projects (another phase, another site): both go on")
+
+    first = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project kept"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    second = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("other project"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField(_("decision"), max_length=16, choices=Outcome.choices)
+    note = models.TextField(_("reasons"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("duplicate decision")
+        verbose_name_plural = _("duplicate decisions")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_decided_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}/{self.second_id} {self.outcome}"

@@ -23,7 +23,9 @@ from investrack.projects.models import Project
 from investrack.projects.services.common import check_editor_may_place
 from investrack.projects.write import project_write
 from investrack.promotion.conflicts import Conflict, conflict_between, lead_conflicts
+from investrack.promotion.duplicates import candidate_between
 from investrack.promotion.models import (
+    DuplicateDecision,
     EventProject,
     InvestorContact,
     LeadDecision,
@@ -355,3 +357,57 @@ def target_mark_contacted(*, actor: User, target: TargetEnterprise) -> TargetEnt
         target.status = TargetEnterprise.Status.CONTACTED
         target.save(update_fields=["status"])
     return target
+
+
+# --- projects counted twice (重复统计) ----------------------------------------------------
+
+
+def duplicate_decide(
+    *, actor: User, first_id: int, second_id: int, outcome: str, note: str = ""
+) -> DuplicateDecision:
+    """The bureau's word on a likely duplicate: one counted twice (the later project is
+    dropped through the project services, its history kept, the reason naming the one
+    kept), or two projects."""
+    if not is_bureau(actor):
+        raise PermissionDenied(_("Only the city bureau decides on projects counted twice."))
+    with transaction.atomic():
+        candidate = candidate_between(actor, first_id, second_id)
+        if candidate is None:
+            raise ValidationError(_("This pair is no longer in the report: decided, or changed."))
+        if outcome == DuplicateDecision.Outcome.DUPLICATE and not note.strip():
+            raise ValidationError(
+                {"note": _("Give the reasons: the county losing the project reads them.")}
+            )
+        decision = DuplicateDecision.objects.create(
+            first=candidate.first, second=candidate.second, outcome=outcome, note=note,
+            decided_by=actor,
+        )  # fmt: skip
+        audit.record(
+            actor=actor,
+            instance=decision,
+            action=AuditEntry.Action.CREATE,
+            changes=audit.diff(
+                {}, audit.snapshot(decision, ["first", "second", "outcome", "note"])
+            ),
+        )
+        if outcome == DuplicateDecision.Outcome.DUPLICATE:
+            kept = candidate.first
+            project_services.project_drop(
+                actor=actor,
+                project=candidate.second,
+                effective_date=project_services.today(),
+                reason=_(
+                    "Counted twice: the same project as %(name)s (%(code)s, %(county)s). %(note)s"
+                )
+                % {"name": kept.name, "code": kept.code, "county": kept.region.name, "note": note},
+            )
+        for project in (candidate.first, candidate.second):
+            notify(
+                users=_told(project),
+                kind=Notification.Kind.LEAD_CONFLICT,
+                key=f"duplicate-decided:{decision.pk}",
+                title=_("Project counted twice? Decided: %(project)s") % {"project": project.name},
+                body=decision.get_outcome_display() + ("\n" + note if note else ""),
+                url=reverse("projects:detail", args=[project.pk]),
+            )
+    return decision

@@ -15,6 +15,12 @@ urlpatterns = [
         name="contact_reveal",
     ),
     path("pipeline/", views.pipeline_view, name="pipeline"),
+    path("duplicates/", views.duplicates, name="duplicates"),
+    path(
+        "duplicates/<int:first>-<int:second>/decide/",
+        views.duplicate_decide,
+        name="duplicate_decide",
+    ),
     path("targets/", views.targets_view, name="targets"),
     path("targets/<int:pk>/contacted/", views.target_contacted, name="target_contacted"),
     path("events/", views.events, name="events"),

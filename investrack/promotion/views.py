@@ -22,8 +22,10 @@ from investrack.projects import services as project_services
 from investrack.projects.models import Project, Stage
 from investrack.promotion import services
 from investrack.promotion.conflicts import lead_conflicts
+from investrack.promotion.duplicates import duplicate_candidates
 from investrack.promotion.forms import (
     ContactForm,
+    DuplicateDecisionForm,
     EventForm,
     EventProjectsForm,
     LeadDecisionForm,
@@ -422,3 +424,51 @@ def target_contacted(request, pk: int):
     services.target_mark_contacted(actor=request.user, target=target)
     messages.success(request, _("Marked contacted."))
     return redirect(f"{reverse('promotion:targets')}?link={target.chain_link_id}")
+
+
+# --- projects counted twice (重复统计) ----------------------------------------------------
+
+
+def _duplicates_page(request, *, failed=None, form=None, status=200):
+    if not request.user.can_edit_projects:
+        raise PermissionDenied(
+            _("The duplicates report is for the investment staff and the bureau.")
+        )
+    found = duplicate_candidates(request.user)
+    context = {
+        "candidates": Paginator(found, 50).get_page(request.GET.get("page")),
+        "total": len(found),
+        "may_decide": is_bureau(request.user),
+        "failed": failed,
+        "form": form or DuplicateDecisionForm(),
+    }
+    return render(request, "promotion/duplicates.html", context, status=status)
+
+
+@login_required
+@require_safe
+def duplicates(request):
+    return _duplicates_page(request)
+
+
+@login_required
+@require_POST
+def duplicate_decide(request, first: int, second: int):
+    if not is_bureau(request.user):
+        raise PermissionDenied(_("Only the city bureau decides on projects counted twice."))
+    form = DuplicateDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.duplicate_decide(
+                actor=request.user,
+                first_id=first,
+                second_id=second,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Decided; both sides are told."))
+            return redirect("promotion:duplicates")
+    return _duplicates_page(request, failed=f"{first}-{second}", form=form, status=422)

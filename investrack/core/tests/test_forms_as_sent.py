@@ -504,6 +504,19 @@ def test_add_a_target_and_mark_it_contacted(client_for, county_staff):
     assert target.status == "contacted"
 
 
+@form_of("promotion:duplicate_decide")
+def test_decide_a_pair_counted_twice(client_for, city_admin, make_project):
+    from investrack.promotion.models import DuplicateDecision
+
+    a = make_project(name="智能制造产业园", national_code="2301-330302-04-01-000001")
+    b = make_project(name="高端装备基地", national_code="2301-330302-04-01-000001")
+    client = client_for(city_admin)
+    page = client.get(reverse("promotion:duplicates"))
+    form = rendered_form(page, action=reverse("promotion:duplicate_decide", args=[a.pk, b.pk]))
+    assert form.submit(client, {"outcome": "distinct"}).status_code == 302
+    assert DuplicateDecision.objects.get().outcome == "distinct"
+
+
 @form_of("set_language")
 def test_switch_language(client_for, county_staff):
     client = client_for(county_staff)

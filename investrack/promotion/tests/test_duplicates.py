@@ -1,0 +1,82 @@
+"""Projects counted twice: the same national code, or the same investor with alike names
+and amounts, are in the bureau's report; one counted twice is dropped through the project
+services with the reason naming the one kept; two distinct ones never come back."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from investrack.projects.models import Stage, StageEvent
+from investrack.projects.services import InvestorName
+from investrack.promotion.models import DuplicateDecision
+from investrack.testkit import rendered_form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(make_project, other_staff, other_county):
+    first = make_project(
+        name="年产20GWh动力电池项目", stage=Stage.SIGNED,
+        investor=InvestorName("宁德时代新能源科技股份有限公司"),
+        total_investment=Decimal("5000000000"),
+    )  # fmt: skip
+    second = make_project(
+        name="20GWh动力电池项目（一期）", stage=Stage.SIGNED, actor=other_staff,
+        region=other_county, investor=InvestorName("宁德时代新能源科技有限公司"),
+        total_investment=Decimal("4800000000"),
+    )  # fmt: skip
+    return first, second
+
+
+def test_the_report_shows_the_pair_and_the_bureau_drops_the_later_one(
+    client_for, city_admin, county_staff, pair, make_project
+):
+    first, second = pair
+    make_project(  # same investor, another business and amount: not a duplicate
+        name="储能电站运维中心", investor=InvestorName("宁德时代新能源科技股份有限公司"),
+        total_investment=Decimal("30000000"),
+    )  # fmt: skip
+    client = client_for(city_admin)
+    page = client.get(reverse("promotion:duplicates"))
+    text = page.content.decode()
+    assert text.count('class="card conflict"') == 1
+    assert first.name in text and second.name in text and "储能电站运维中心" not in text
+    mine = client_for(county_staff).get(reverse("promotion:duplicates")).content.decode()
+    assert first.name in mine and second.name not in mine and "另一县区的项目" in mine
+    client = client_for(city_admin)
+    form = rendered_form(
+        page, action=reverse("promotion:duplicate_decide", args=[first.pk, second.pk])
+    )
+    refused = form.submit(client, {"outcome": "duplicate", "note": ""})
+    assert refused.status_code == 422 and not DuplicateDecision.objects.exists()
+    done = form.submit(client, {"outcome": "duplicate", "note": "同一项目两地重复填报"})
+    assert done.status_code == 302
+    second.refresh_from_db()
+    assert second.dropped_on is not None and first.name in second.drop_reason
+    assert StageEvent.objects.filter(project=second, kind=StageEvent.Kind.DROP).exists()
+    assert (
+        'class="card conflict"' not in client.get(reverse("promotion:duplicates")).content.decode()
+    )
+
+
+def test_the_same_national_code_is_a_pair_and_distinct_ones_stay(
+    client_for, city_admin, make_project
+):
+    a = make_project(name="智能制造产业园", national_code="2301-330302-04-01-123456")
+    b = make_project(name="高端装备基地", national_code="2301-330302-04-01-123456")
+    client = client_for(city_admin)
+    page = client.get(reverse("promotion:duplicates"))
+    assert "2301-330302-04-01-123456" in page.content.decode()
+    form = rendered_form(page, action=reverse("promotion:duplicate_decide", args=[a.pk, b.pk]))
+    assert form.submit(client, {"outcome": "distinct"}).status_code == 302
+    b.refresh_from_db()
+    assert b.dropped_on is None
+    assert "2301-330302" not in client.get(reverse("promotion:duplicates")).content.decode()
+
+
+def test_county_staff_cannot_decide(client_for, county_staff, pair):
+    first, second = pair
+    url = reverse("promotion:duplicate_decide", args=[first.pk, second.pk])
+    assert client_for(county_staff).post(url, {"outcome": "distinct"}).status_code == 403
