@@ -79,6 +79,8 @@ def main() -> int:
         ("overview (city user)", city_user, "/"),
         ("撞单 conflict queue (city user)", city_user, "/promotion/conflicts/"),
         ("撞单 conflict queue (county user)", county_user, "/promotion/conflicts/"),
+        ("pipeline of the year (city user, a report)", city_user, "/promotion/pipeline/"),
+        ("projects counted twice (city user, a report)", city_user, "/promotion/duplicates/"),
         (
             "visits log of a lead (county user)",
             county_user,
