@@ -163,10 +163,19 @@ def ageing_leads(user, key: str, today: datetime.date):
     return None
 
 
-def visits_by_month(user, year: int) -> list[dict]:
-    visits = Visit.objects.filter(
-        visited_on__year=year, project__in=scope(user, Project.objects.all()).values("pk")
+def _visits(user, year: int):
+    """The year's visits on projects the user sees (a join on the project's place, not a
+    list of every project's id)."""
+    return scope(
+        user,
+        Visit.objects.filter(visited_on__year=year),
+        region_field="project__region",
+        park_field="project__park",
     )
+
+
+def visits_by_month(user, year: int) -> list[dict]:
+    visits = _visits(user, year)
     table: dict[str, dict] = {}
     for region, month, n in (
         visits.annotate(month=ExtractMonth("visited_on"))
@@ -181,8 +190,6 @@ def visits_by_month(user, year: int) -> list[dict]:
 
 
 def visits_by_rank(user, year: int) -> list[tuple[str, int]]:
-    visits = Visit.objects.filter(
-        visited_on__year=year, project__in=scope(user, Project.objects.all()).values("pk")
-    )
+    visits = _visits(user, year)
     counted = dict(visits.values_list("rank").annotate(n=Count("pk")).order_by())
     return [(label, counted.get(value, 0)) for value, label in Visit.Rank.choices]
