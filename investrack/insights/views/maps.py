@@ -23,7 +23,7 @@ from investrack.insights.indicators import figure_text
 from investrack.insights.race import city_of
 from investrack.insights.views.figures import _area, _period_form, projects_url
 from investrack.projects import selectors as project_selectors
-from investrack.projects.map_cells import cell_of, map_cells_kept, on_the_map
+from investrack.projects.map_cells import cell_of, on_the_map
 from investrack.projects.models import Category, MapCell
 from investrack.regions.models import Indicator
 from investrack.regions.outlines import outline_for, outlined_names
@@ -159,9 +159,18 @@ def _kept_cells(user, filterset) -> list[dict] | None:
     for name in ("region", "park", "category"):
         if data.get(name):
             rows = rows.filter(**{name: data[name]})
+    # Summed per cell and light by the database (a few rows per cell, not one per county,
+    # park and category); a light counts where it still has projects (the rows are a
+    # ledger: a project that changed light left a +1 and a -1 under the old one).
+    per_light = (
+        rows.order_by()
+        .values("longitude", "latitude", "light")
+        .annotate(n=Sum("projects"), amount=Sum("investment"))
+        .filter(n__gt=0)
+        .values_list("longitude", "latitude", "light", "n", "amount")
+    )
     cells: dict[tuple, dict] = {}
-    for key, (n, amount) in map_cells_kept(rows).items():
-        *_place, lon, lat, light = key
+    for lon, lat, light, n, amount in per_light:
         cell = cells.setdefault((lon, lat), {"lon": lon, "lat": lat, "n": 0, "amount": 0,
                                              "light": 0})  # fmt: skip
         cell["n"] += n
