@@ -40,7 +40,7 @@ class Candidate:
 
     @property
     def rows(self):
-        return [(self.first, self.first_visible, True), (self.second, self.second_visible, False)]
+        return [(self.first, self.first_visible), (self.second, self.second_visible)]
 
 
 def _alike(a: str, b: str) -> float:

@@ -3,6 +3,8 @@ and ceremonies, the pipeline, the chains' target enterprises. Thin: selectors re
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -70,28 +72,33 @@ def conflicts(request):
     return _queue(request)
 
 
-@login_required
-@require_POST
-def decide(request, first: int, second: int):
+def _bureau_decides(request, form, decide, *, queue, back: str, refusal: str):
+    """The bureau's decision on a pair (a conflict, a duplicate): the service decides; the
+    queue comes again with the typed form on a refusal."""
     if not is_bureau(request.user):
-        raise PermissionDenied(_("Only the city bureau arbitrates conflicting leads."))
-    form = LeadDecisionForm(request.POST)
+        raise PermissionDenied(refusal)
     if form.is_valid():
         try:
-            services.lead_decide(
-                actor=request.user,
-                first_id=first,
-                second_id=second,
-                outcome=form.cleaned_data["outcome"],
-                first_share=form.cleaned_data["first_share"],
-                note=form.cleaned_data["note"],
-            )
+            decide(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             add_service_error(form, exc)
         else:
             messages.success(request, _("Decided; both sides are told."))
-            return redirect("promotion:conflicts")
-    return _queue(request, failed=f"{first}-{second}", form=form, status=422)
+            return redirect(back)
+    return queue(request, form=form, status=422)
+
+
+@login_required
+@require_POST
+def decide(request, first: int, second: int):
+    return _bureau_decides(
+        request,
+        LeadDecisionForm(request.POST),
+        functools.partial(services.lead_decide, first_id=first, second_id=second),
+        queue=functools.partial(_queue, failed=f"{first}-{second}"),
+        back="promotion:conflicts",
+        refusal=_("Only the city bureau arbitrates conflicting leads."),
+    )
 
 
 def _owners(project: Project):
@@ -454,21 +461,11 @@ def duplicates(request):
 @login_required
 @require_POST
 def duplicate_decide(request, first: int, second: int):
-    if not is_bureau(request.user):
-        raise PermissionDenied(_("Only the city bureau decides on projects counted twice."))
-    form = DuplicateDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.duplicate_decide(
-                actor=request.user,
-                first_id=first,
-                second_id=second,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Decided; both sides are told."))
-            return redirect("promotion:duplicates")
-    return _duplicates_page(request, failed=f"{first}-{second}", form=form, status=422)
+    return _bureau_decides(
+        request,
+        DuplicateDecisionForm(request.POST),
+        functools.partial(services.duplicate_decide, first_id=first, second_id=second),
+        queue=functools.partial(_duplicates_page, failed=f"{first}-{second}"),
+        back="promotion:duplicates",
+        refusal=_("Only the city bureau decides on projects counted twice."),
+    )

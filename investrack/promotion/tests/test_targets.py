@@ -57,3 +57,15 @@ def test_the_same_enterprise_twice_on_a_link_is_refused_and_a_viewer_cannot_add(
     page = client_for(viewer).get(reverse("promotion:targets")).content.decode()
     assert 'id="target-form"' not in page
     assert client_for(viewer).post(reverse("promotion:targets"), {"name": "x"}).status_code == 403
+
+
+def test_another_county_cannot_mark_a_target_it_does_not_chase(
+    client_for, county_staff, other_staff
+):
+    link = ChainLink.objects.order_by("pk").first()
+    assert add_target(client_for(county_staff), link).status_code == 302
+    target = TargetEnterprise.objects.get()
+    url = reverse("promotion:target_contacted", args=[target.pk])
+    assert client_for(other_staff).post(url).status_code == 403
+    target.refresh_from_db()
+    assert target.status == "not_contacted"
