@@ -38,11 +38,23 @@ def jurisdiction_filter(user: User, *, region_field: str = "region", park_field:
         if user.region.level == Region.Level.COUNTY:
             return Q(**{f"{region_field}_id": user.region.pk})
         # A city (or province) user sees every region below it.
-        below = Region.objects.filter(_below(user.region.pk)).values("pk")
-        return Q(**{f"{region_field}_id__in": below})
+        return Q(**{f"{region_field}_id__in": _region_ids_below(user, user.region.pk)})
     if user.is_superuser:
         return Q()
     return Q(pk__in=[])
+
+
+def _region_ids_below(user: User, region_id: int) -> list[int]:
+    """The ids of the user's region and those under it, read once per request (the user
+    object lives as long as it). Given as numbers, not as a subquery: PostgreSQL then
+    estimates how many projects they hold (a city's: all of them) and joins accordingly —
+    with a subquery it guessed 0.3 % and looped over a million rows (city red list 673 →
+    293 ms at 10⁶)."""
+    kept = user.__dict__.get("_region_ids_below")
+    if kept is None or kept[0] != region_id:
+        ids = list(Region.objects.filter(_below(region_id)).values_list("pk", flat=True))
+        kept = user.__dict__["_region_ids_below"] = (region_id, ids)
+    return kept[1]
 
 
 def scope(user: User, queryset: QuerySet, **fields: str) -> QuerySet:
