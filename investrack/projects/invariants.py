@@ -41,6 +41,28 @@ def _stage_drift(projects, totals) -> list:
     ]
 
 
+def _current_drift(projects, totals) -> list:
+    """The projects in each stage now, per place, as the overview reads them from the
+    totals: the stage recorded on each project, not the one its dates give."""
+    expected = {
+        (g["region"], g["park"], g["stage"]): (g["n"], g["a"] or Decimal(0))
+        for g in projects.filter(dropped_on__isnull=True)
+        .order_by()
+        .values("region", "park", "stage")
+        .annotate(n=Count("pk"), a=Sum("total_investment"))
+    }
+    kept = {
+        (g["region"], g["park"], g["stage"]): (g["n"], g["a"])
+        for g in totals.filter(kind=StageTotal.Kind.CURRENT)
+        .order_by()
+        .values("region", "park", "stage")
+        .annotate(n=Sum("projects"), a=Sum("investment"))
+        if g["n"] or g["a"]
+    }
+    keys = set(expected) | set(kept)
+    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+
+
 def _progress_drift(reports, totals) -> list:
     """Per month and place, whatever the day recorded (a project moved to another county
     takes its reports there on the day of the move)."""
@@ -136,6 +158,7 @@ def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, l
     return {
         "stage_totals": _stage_drift(projects, stages),
         "stage_totals_by_day": _stage_drift(projects, by_day),
+        "current_stages": _current_drift(projects, stages),
         "progress_totals": _progress_drift(reports, progress),
         "lights": _light_drift(projects, as_of),
         "search_terms": _search_drift(projects),

@@ -330,16 +330,20 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["region", "stage"], name="project_region_stage_idx"),
             models.Index(fields=["park", "stage"], name="project_park_stage_idx"),
-            models.Index(fields=["stage", "planned_sign_date"], name="project_stage_plansign_idx"),
-            models.Index(
-                fields=["stage", "planned_start_date"], name="project_stage_planstart_idx"
-            ),
-            models.Index(
-                fields=["stage", "planned_completion_date"], name="project_stage_plancomp_idx"
-            ),
-            models.Index(
-                fields=["stage", "planned_production_date"], name="project_stage_planprod_idx"
-            ),
+            # A working list's order (its stage by planned date), and the overview's
+            # overdue counts read from the index alone (only the rows past the date).
+            *[
+                models.Index(
+                    fields=["stage", planned, "dropped_on", "region", "park"],
+                    name=f"project_stage_{short}_idx",
+                )
+                for planned, short in [
+                    ("planned_sign_date", "plansign"),
+                    ("planned_start_date", "planstart"),
+                    ("planned_completion_date", "plancomp"),
+                    ("planned_production_date", "planprod"),
+                ]
+            ],
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
             # Cover the indicators: the projects that reached a stage in a period, by county or
             # park and category, read from the index alone.
