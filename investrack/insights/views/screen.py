@@ -41,9 +41,10 @@ def screen(request):
     filterset = project_selectors.project_list(
         user=request.user, params=QueryDict("light=red&sort=-total_investment")
     )
-    reds = list(
-        project_selectors.ListPaginator(filterset.rows, RED_ROWS, book=filterset.book).get_page(1)
+    first = project_selectors.ListPaginator(filterset.rows, RED_ROWS, book=filterset.book).get_page(
+        1
     )
+    reds = list(first)
     for project in reds:
         project.light_reasons = [text for _level, text in filterset.book.reasons(project)]
     context = {
@@ -53,7 +54,7 @@ def screen(request):
         "headlines": [cells[i.value] for i in HEADLINES if i.value in cells],
         "standings": standings[:12],
         "reds": reds,
-        "red_count": filterset.rows.count(),
+        "red_count": first.paginator.count,  # counted once, by the page
         "refresh": _refresh(request.GET.get("refresh", "")),
         "screen_data": {
             "funnel": [

@@ -281,9 +281,11 @@ def test_list_query_count_does_not_grow_with_rows(
         project.linked_leaders.add(leader_person)
     client = client_for(county_staff)
     with django_assert_max_num_queries(12):
-        client.get(reverse("projects:list"), {"region": "330302", "tier": "1yi"})
+        listed = client.get(reverse("projects:list"), {"region": "330302", "tier": "1yi"})
     with django_assert_max_num_queries(12):
-        client.get(reverse("projects:work_list", args=["to-start"]))
+        working = client.get(reverse("projects:work_list", args=["to-start"]))
+    for page in (listed, working):  # each row names its linked leader
+        assert page.content.decode().count(f'<small class="leader">{leader_person.name}') == 30
     with django_assert_max_num_queries(16):
         client.get(project.get_absolute_url())
 
