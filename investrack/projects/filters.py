@@ -5,9 +5,9 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from investrack.accounts.permissions import parks_for, regions_for
+from investrack.accounts.permissions import parks_for, regions_for, scope
 from investrack.closed_loop.lights import LightBook, in_stages_on
-from investrack.closed_loop.models import Light
+from investrack.closed_loop.models import Light, ProjectLight
 from investrack.core.forms import QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
@@ -144,6 +144,7 @@ class ProjectFilter(django_filters.FilterSet):
         if not urgency:
             self.filters["sort"].extra["choices"] = SORTS[1:]
         self._book = None
+        self.user = user
 
     @property
     def book(self) -> LightBook:
@@ -151,6 +152,28 @@ class ProjectFilter(django_filters.FilterSet):
         if self._book is None:
             self._book = LightBook.load()
         return self._book
+
+    def kept_count(self) -> int | None:
+        """How many rows, read from the recorded lights when the list is one light of the
+        user's jurisdiction and nothing more (the red projects, say): those rows keep each
+        project's county and park, the write hook keeps them and the invariant checks them
+        against the projects, so the count is exact without joining the projects (a city's
+        red list at 10⁶: 270 ms). None: count the rows themselves."""
+        if self.user is None or not (self.is_valid() and self.book.recorded):
+            return None
+        data = self.form.cleaned_data
+        if data.get("status") not in ("active", "all") or any(
+            value for name, value in data.items() if name not in ("light", "status", "sort")
+        ):
+            return None
+        lights = scope(self.user, ProjectLight.objects.all())
+        if data.get("light") == "red":
+            return lights.filter(light=Light.RED).count()
+        if data.get("light") == "yellow":
+            return lights.filter(light=Light.YELLOW).count()
+        if data.get("light") == "lit":
+            return lights.filter(light__gte=Light.YELLOW).count()
+        return None
 
     @property
     def narrowed(self) -> bool:

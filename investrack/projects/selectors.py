@@ -75,9 +75,18 @@ class ListPaginator(Paginator):
     people, their lights and their open problems. (Computed over the whole list before
     sorting, a light costs little per row but much for 10⁵ rows.)"""
 
-    def __init__(self, queryset: QuerySet[Project], per_page: int, *, book: LightBook) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Project],
+        per_page: int,
+        *,
+        book: LightBook,
+        count: int | None = None,
+    ) -> None:
         super().__init__(queryset, per_page)
         self.book = book
+        if count is not None:  # known already (ProjectFilter.kept_count): not counted again
+            self.__dict__["count"] = count
 
     def page(self, number: int | str) -> Page:
         page = super().page(number)

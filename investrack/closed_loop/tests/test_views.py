@@ -150,6 +150,38 @@ def test_lights_show_on_lists_with_their_reasons(client_for, county_staff, proje
     assert 'id="light"' in page and "签约已400天仍未开工" in page
 
 
+def test_a_light_list_counted_from_the_recorded_lights_restates_its_rows(
+    client_for, city_admin, county_staff, other_staff, other_county, make_project
+):
+    """Once today's lights are recorded, a list of one light is counted from them: the
+    count must still be the rows of each user's jurisdiction, and any other filter counts
+    the rows themselves."""
+    from decimal import Decimal
+
+    from investrack.daily.job import daily_run
+
+    long_ago = {Stage.SIGNED: days_ago(400)}
+    for _ in range(3):
+        make_project(stage=Stage.SIGNED, dates=long_ago)
+    make_project(
+        stage=Stage.SIGNED, dates=long_ago, region=other_county, actor=other_staff,
+        total_investment=Decimal("5000000"),
+    )  # fmt: skip
+    make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)})  # not lit
+    daily_run()
+
+    def shown(user, query: str) -> tuple[int, int]:
+        page = client_for(user).get(reverse("projects:list") + query).context["page"]
+        return page.paginator.count, len(page.object_list)
+
+    assert shown(city_admin, "?light=red") == (4, 4)
+    assert shown(county_staff, "?light=red") == (3, 3)
+    assert shown(other_staff, "?light=lit") == (1, 1)
+    assert shown(other_staff, "?light=yellow") == (0, 0)
+    assert shown(city_admin, "?light=red&tier=1yi") == (3, 3)
+    assert shown(city_admin, "?light=red&status=dropped") == (0, 0)
+
+
 def test_the_leader_sees_the_red_project_and_its_problems(client_for, leader_user, problem):
     page = client_for(leader_user).get(reverse("service:leader")).content.decode()
     assert problem.project.name in page and problem.title in page

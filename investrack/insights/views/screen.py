@@ -41,9 +41,9 @@ def screen(request):
     filterset = project_selectors.project_list(
         user=request.user, params=QueryDict("light=red&sort=-total_investment")
     )
-    first = project_selectors.ListPaginator(filterset.rows, RED_ROWS, book=filterset.book).get_page(
-        1
-    )
+    first = project_selectors.ListPaginator(
+        filterset.rows, RED_ROWS, book=filterset.book, count=filterset.kept_count()
+    ).get_page(1)
     reds = list(first)
     for project in reds:
         project.light_reasons = [text for _level, text in filterset.book.reasons(project)]

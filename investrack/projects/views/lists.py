@@ -26,7 +26,9 @@ WORK_LIST_TITLES = {
 
 
 def _list_page(request, filterset):
-    paginator = selectors.ListPaginator(filterset.rows, settings.PAGE_SIZE, book=filterset.book)
+    paginator = selectors.ListPaginator(
+        filterset.rows, settings.PAGE_SIZE, book=filterset.book, count=filterset.kept_count()
+    )
     return paginator.get_page(request.GET.get("page"))
 
 
