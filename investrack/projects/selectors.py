@@ -28,7 +28,7 @@ from investrack.projects.models import (
     StageEvent,
     StageTotal,
 )
-from investrack.regions.models import Indicator
+from investrack.regions.models import Indicator, Unit, indicator_unit
 
 
 def projects_visible_to(user: User) -> ProjectQuerySet:
@@ -141,12 +141,23 @@ def _figure_behind(filterset: ProjectFilter) -> dict | None:
             ) % {**words, "known": format_date(period.known_on)}
         else:
             sentence = _("The projects behind “%(label)s”, %(period)s, as of %(date)s:") % words
-        return {
-            "sentence": sentence,
-            "text": figure_text(indicator, indicator_value(filterset.rows, indicator, period)),
-        }
+        counted = indicator_unit(indicator) == Unit.COUNT
+        if period.known_on is not None and (
+            counted or indicator == Indicator.INTRODUCED_INVESTMENT
+        ):
+            # The rows are the projects the figure counts (or adds up): counted once on the
+            # event log, for the figure and for the pages (it was three times).
+            totals = filterset.rows.order_by().aggregate(
+                n=Count("pk"), amount=Sum("total_investment")
+            )
+            filterset.rows_counted = totals["n"]
+            value = totals["n"] if counted else Decimal(totals["amount"] or 0)
+        else:
+            value = indicator_value(filterset.rows, indicator, period)
+        return {"sentence": sentence, "text": figure_text(indicator, value)}
     if data.get("on"):
         totals = filterset.rows.order_by().aggregate(n=Count("pk"), amount=Sum("total_investment"))
+        filterset.rows_counted = totals["n"]  # the pages need not count them again
         stages = data.get("stage") or []
         stage_names = "、".join(str(Stage(int(s)).label) for s in stages)
         sentence = (

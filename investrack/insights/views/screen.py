@@ -42,7 +42,7 @@ def screen(request):
         user=request.user, params=QueryDict("light=red&sort=-total_investment")
     )
     first = project_selectors.ListPaginator(
-        filterset.rows, RED_ROWS, book=filterset.book, count=filterset.kept_count()
+        filterset.rows, RED_ROWS, book=filterset.book, count=filterset.known_count()
     ).get_page(1)
     reds = list(first)
     for project in reds:

@@ -27,7 +27,7 @@ WORK_LIST_TITLES = {
 
 def _list_page(request, filterset):
     paginator = selectors.ListPaginator(
-        filterset.rows, settings.PAGE_SIZE, book=filterset.book, count=filterset.kept_count()
+        filterset.rows, settings.PAGE_SIZE, book=filterset.book, count=filterset.known_count()
     )
     return paginator.get_page(request.GET.get("page"))
 
