@@ -43,6 +43,7 @@ def main() -> int:
     from investrack.closed_loop.models import Notification, Problem, ProjectLight
     from investrack.closed_loop.services import lights_outdated
     from investrack.daily.job import daily_run
+    from investrack.projects.map_cells import map_cells_rebuild
     from investrack.projects.models import Project
     from investrack.regions.models import Region
 
@@ -99,6 +100,9 @@ def main() -> int:
     # Before today's run (or after a change of rules) every light is computed afresh.
     lights_outdated()
     ProjectLight.objects.all().delete()
+    # The map's cells are kept per recorded light: made again without them, as the write
+    # hook would have left them (else the daily run finds them drifted, rightly).
+    map_cells_rebuild()
     measure(light_pages, "lights computed afresh (no run today)")
 
     notes_before = Notification.objects.count()
