@@ -142,11 +142,10 @@ def _figure_behind(filterset: ProjectFilter) -> dict | None:
         else:
             sentence = _("The projects behind “%(label)s”, %(period)s, as of %(date)s:") % words
         counted = indicator_unit(indicator) == Unit.COUNT
-        if period.known_on is not None and (
-            counted or indicator == Indicator.INTRODUCED_INVESTMENT
-        ):
-            # The rows are the projects the figure counts (or adds up): counted once on the
-            # event log, for the figure and for the pages (it was three times).
+        if counted or indicator == Indicator.INTRODUCED_INVESTMENT:
+            # The rows are the projects the figure counts (or adds up): counted once, for
+            # the figure and for the pages (as known on a past day, the event log was read
+            # three times; today, the whole stage family was summed for one figure).
             totals = filterset.rows.order_by().aggregate(
                 n=Count("pk"), amount=Sum("total_investment")
             )
