@@ -345,6 +345,8 @@ class Project(models.Model):
                 ]
             ],
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
+            # The search box finds a project by its national code typed whole.
+            models.Index(fields=["national_code"], name="project_national_code_idx"),
             # Cover the indicators: the projects that reached a stage in a period, by county or
             # park and category, read from the index alone.
             models.Index(

@@ -94,6 +94,14 @@ def search_condition(value: str) -> Q:
 
             ids += Project.objects.filter(code=value).values_list("pk", flat=True)
             return Q(pk__in=sorted(set(ids)))
+    if connection.vendor == "postgresql":
+        # The exact codes inside the one subquery: an OR beside it made PostgreSQL read every
+        # project (and their national codes, 260 ms at 10⁶ for a search that finds nothing).
+        from investrack.projects.models import Project
+
+        table = Project._meta.db_table
+        sql = f"{sql} UNION SELECT id FROM {table} WHERE code = %s OR national_code = %s"
+        return Q(pk__in=RawSQL(sql, [*params, value, value]))
     return exact | Q(pk__in=RawSQL(sql, params))
 
 
