@@ -296,10 +296,10 @@ def project_list(
     deep page costs what the first one does."""
     filterset = selectors.project_list(user=request.user, params=_params(request))
     _check_filter(filterset)
-    qs = filterset.list_qs.order_by("-id")
+    qs = filterset.rows.order_by("-id")
     if cursor:
         qs = qs.filter(id__lt=_decode(cursor))
-    rows = list(qs.select_related("investor")[: limit + 1])
+    rows = selectors.decorated_slice(qs, filterset.book, 0, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
     return {"items": rows, "next_cursor": _encode(rows[-1].pk) if more and rows else None}
@@ -327,9 +327,8 @@ def work_list(
     """促签约, 促开工, 促竣工, 促投产: furthest past the planned date first."""
     filterset = selectors.work_list(user=request.user, kind=kind, params=_params(request))
     _check_filter(filterset)
-    qs = filterset.list_qs.select_related("investor")
     return {
-        "items": list(qs[offset : offset + limit]),
+        "items": selectors.decorated_slice(filterset.rows, filterset.book, offset, offset + limit),
         "count": filterset.qs.count(),
         "offset": offset,
         "limit": limit,

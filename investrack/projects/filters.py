@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.permissions import parks_for, regions_for, scope
@@ -184,14 +183,6 @@ class ProjectFilter(django_filters.FilterSet):
         """Whether the list is filtered (its order and page are not filters): a phone shows
         the filters open then, folded otherwise."""
         return any(v for k, v in self.data.items() if k not in ("sort", "page", "status"))
-
-    @property
-    def list_qs(self) -> QuerySet:
-        """Every row decorated (people, lights, open problems), for the API's short pages:
-        built when asked for (the pages decorate only the rows of their page)."""
-        from investrack.projects.selectors import for_listing
-
-        return for_listing(self.rows, self.book)
 
     @property
     def qs(self):

@@ -64,10 +64,14 @@ def decorated_rows(book: LightBook) -> QuerySet[Project]:
     return base
 
 
-def for_listing(queryset: QuerySet[Project], book: LightBook) -> QuerySet[Project]:
-    """Rows of a list: with their people, their light (and each rule's, for the reasons)
-    and their open problems, computed for the rows of ``queryset`` only."""
-    return decorated_rows(book).filter(pk__in=queryset.values("pk"))
+def decorated_slice(rows: QuerySet[Project], book: LightBook, start: int, stop: int) -> list:
+    """Rows ``start:stop`` of ``rows``, in its order, with their people, investor, light
+    (and each rule's, for the reasons) and open problems — computed for those rows only
+    (the API's pages: decorating the whole list first took 110 ms at 10⁵)."""
+    ids = list(rows.values_list("pk", flat=True)[start:stop])
+    found = decorated_rows(book).filter(pk__in=ids).select_related("investor")
+    by_pk = {project.pk: project for project in found}
+    return [by_pk[pk] for pk in ids]
 
 
 class ListPaginator(Paginator):
@@ -99,7 +103,7 @@ class ListPaginator(Paginator):
 
 def project_list(*, user: User, params: QueryDict) -> ProjectFilter:
     """The filtered project list: ``.rows`` in order, for counts, pages (see
-    :class:`ListPaginator`) and exports; ``.list_qs``, every row decorated, for the API's
+    :class:`ListPaginator`), exports and the API's pages (:func:`decorated_slice`);
     short pages; ``.book`` to tell why a row is lit."""
     filterset = ProjectFilter(params, queryset=projects_visible_to(user), user=user)
     filterset.rows = filterset.qs

@@ -119,6 +119,14 @@ def test_working_lists_regions_and_industries(api, make_project):
                  planned_start_date=days_ago(3))  # fmt: skip
     status, body = api.call("get", "/projects/lists/to-start")
     assert status == 200 and body["count"] == 1 and body["items"][0]["name"] == "待开工"
+    # Most urgent first, as on the page: furthest past the planned date, then no date.
+    make_project(name="久未开工", stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(90)},
+                 planned_start_date=days_ago(30))  # fmt: skip
+    make_project(name="未定日期", stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(9)})
+    status, body = api.call("get", "/projects/lists/to-start?limit=2")
+    assert [i["name"] for i in body["items"]] == ["久未开工", "待开工"] and body["count"] == 3
+    status, body = api.call("get", "/projects/lists/to-start?limit=2&offset=2")
+    assert [i["name"] for i in body["items"]] == ["未定日期"]
     status, regions = api.call("get", "/regions")
     assert [r["code"] for r in regions] == ["330302"]
     status, industries = api.call("get", "/industries?parent=384")
