@@ -26,9 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    DateField,
     DecimalField,
     Exists,
     IntegerField,
@@ -38,9 +36,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from investrack.core.periods import HUNDRED, Period, first_of_month
@@ -93,26 +89,35 @@ def _in_period(date_field: str, period: Period) -> Q:
 # not at all if that correction retracts it.
 
 
-def _known_events(kind: str, until: datetime.datetime, **more: object) -> QuerySet:
-    """The project's events of ``kind`` recorded by ``until``, each with ``known`` — its
-    effective date as then known (None if retracted by then)."""
+def _known_between(
+    kind: str, until: datetime.datetime, first: datetime.date, last: datetime.date, **more: object
+) -> Q:
+    """Projects with an event of ``kind`` recorded by ``until`` whose effective date as
+    then known lies from ``first`` to ``last``.
+
+    Two sets, each a subquery PostgreSQL hashes once: the events no correction recorded by
+    then touches, at their own date (a range of the index of the events' dates), and the
+    few corrected ones, at the date of their latest correction (none if it retracts them).
+    As one correlated condition per project, the list of a year's signings as known on a
+    past day at 10⁶ took 5 s.
+    """
     corrections = StageEvent.objects.filter(
-        kind=StageEvent.Kind.CORRECTION, corrects=OuterRef("pk"), recorded_at__lt=until
-    ).order_by("-id")
-    return (
-        StageEvent.objects.filter(project=OuterRef("pk"), kind=kind, recorded_at__lt=until, **more)
-        .annotate(
-            corrected=Subquery(corrections.values("effective_date")[:1]),
-            retracted=Subquery(corrections.values("retracts")[:1]),
-        )
-        .annotate(
-            known=Case(
-                When(retracted=True, then=Value(None, output_field=DateField())),
-                default=Coalesce("corrected", "effective_date"),
-                output_field=DateField(),
-            )
-        )
+        kind=StageEvent.Kind.CORRECTION, recorded_at__lt=until, corrects__isnull=False
     )
+    events = StageEvent.objects.filter(kind=kind, recorded_at__lt=until, **more)
+    plain = events.filter(effective_date__gte=first, effective_date__lte=last).exclude(
+        pk__in=corrections.values("corrects_id")
+    )
+    latest = corrections.filter(corrects=OuterRef("pk")).order_by("-id")
+    corrected = (
+        events.filter(pk__in=corrections.values("corrects_id"))
+        .annotate(
+            corrected=Subquery(latest.values("effective_date")[:1]),
+            retracted=Subquery(latest.values("retracts")[:1]),
+        )
+        .filter(retracted=False, corrected__gte=first, corrected__lte=last)
+    )
+    return Q(pk__in=plain.values("project_id")) | Q(pk__in=corrected.values("project_id"))
 
 
 def _reached_between(
@@ -123,22 +128,7 @@ def _reached_between(
     if until is None:
         return Q(**{f"{date_field}__gte": first, f"{date_field}__lte": last})
     stage = next(s for s, f in STAGE_DATE_FIELD.items() if f == date_field)
-    events = _known_events(StageEvent.Kind.ADVANCE, until, stage=stage)
-    exact = Q(Exists(events.filter(known__gte=first, known__lte=last)))
-    if first == datetime.date.min:
-        return exact
-    # The candidates first, from the index of the events' dates (an advance dated in the
-    # range, or a correction dating one there); the exact condition then on those only.
-    dated = {"recorded_at__lt": until, "effective_date__gte": first, "effective_date__lte": last}
-    advanced = StageEvent.objects.filter(kind=StageEvent.Kind.ADVANCE, stage=stage, **dated)
-    corrected = StageEvent.objects.filter(
-        kind=StageEvent.Kind.CORRECTION, corrects__kind=StageEvent.Kind.ADVANCE,
-        corrects__stage=stage, **dated,
-    )  # fmt: skip
-    candidates = Q(pk__in=advanced.values("project_id")) | Q(
-        pk__in=corrected.values("corrects__project_id")
-    )
-    return candidates & exact
+    return _known_between(StageEvent.Kind.ADVANCE, until, first, last, stage=stage)
 
 
 def reached_by(date_field: str, period: Period) -> Q:
@@ -155,8 +145,7 @@ def alive_in(period: Period) -> Q:
     until = period.known_until
     if until is None:
         return alive(period.as_of)
-    drops = _known_events(StageEvent.Kind.DROP, until)
-    return ~Q(Exists(drops.filter(known__lte=period.as_of)))
+    return ~_known_between(StageEvent.Kind.DROP, until, datetime.date.min, period.as_of)
 
 
 def reports_in(period: Period) -> Q:

@@ -221,3 +221,63 @@ def test_targets_are_compared_as_they_were_known(client, city_admin, county):
             if r["code"] == "330302"
         )
         assert Decimal(str(row["figures"]["introduced"]["target"])) == 10
+
+
+def test_the_lists_on_the_event_log_agree_with_the_kept_totals_on_every_day_known(
+    client, county_staff, county
+):
+    """The lists behind figures as known on a day read the event log; the figures read
+    the totals by day recorded. Through a correction moving a signing out of the month, a
+    retracted start and a drop, recorded on different days, both say the same each day."""
+    first = D(2025, 2, 3)
+    with at(first):
+        made = {}
+        for name, dates in (
+            ("甲项目", {Stage.SIGNED: D(2025, 1, 10)}),
+            ("乙项目", {Stage.SIGNED: D(2025, 1, 20)}),
+            ("丙项目", {Stage.SIGNED: D(2025, 1, 25), Stage.STARTED: D(2025, 1, 28)}),
+        ):
+            stage = max(dates)
+            made[name] = services.project_create(
+                actor=county_staff, stage=stage, stage_dates=dates,
+                data={"name": name, "region": county, "total_investment": 2 * YI},
+            )  # fmt: skip
+    with at(D(2025, 2, 5)):
+        a = made["甲项目"]
+        services.stage_correct(
+            actor=county_staff, project=a, reason="合同日期核实", new_date=D(2025, 2, 1),
+            event=a.events.get(kind=StageEvent.Kind.ADVANCE, stage=Stage.SIGNED),
+        )  # fmt: skip
+    with at(D(2025, 2, 7)):
+        c = made["丙项目"]
+        services.stage_correct(
+            actor=county_staff, project=c, reason="尚未开工", retract=True,
+            event=c.events.get(kind=StageEvent.Kind.ADVANCE, stage=Stage.STARTED),
+        )  # fmt: skip
+        b = Project.objects.get(pk=made["乙项目"].pk)
+        services.project_drop(
+            actor=county_staff, project=b, effective_date=D(2025, 1, 31), reason="企业撤资"
+        )
+    expected = {  # known on: (introduced, started) in January 2025, as of 31 January
+        D(2025, 2, 2): (0, 0),
+        D(2025, 2, 3): (3, 1),
+        D(2025, 2, 5): (2, 1),
+        D(2025, 2, 7): (1, 0),
+    }
+    with at(D(2025, 2, 10)):
+        api = Api(client, county_staff)
+        client.force_login(county_staff)
+        period = "from=2025-01&to=2025-01&as_of=2025-01-31"
+        for known_on, (introduced, started) in expected.items():
+            figures = api.call("get", f"/insights/indicators?{period}&known_on={known_on}")
+            kept = figures["total"]["figures"]
+            assert (int(kept["introduced"]["actual"]), int(kept["started"]["actual"])) == (
+                introduced, started
+            ), known_on  # fmt: skip
+            for indicator, count in (("introduced", introduced), ("started", started)):
+                page = client.get(
+                    f"/projects/?indicator={indicator}&from=2025-01-01&to=2025-01-31"
+                    f"&as_of=2025-01-31&known_on={known_on}"
+                )
+                assert page.context["page"].paginator.count == count, (known_on, indicator)
+                assert len(page.context["page"].object_list) == count
