@@ -213,8 +213,11 @@ class LightBook:
             return queryset.filter(self.lit(Light.RED))
         return queryset.filter(self.lit(Light.YELLOW)).exclude(self.lit(Light.RED))
 
-    def annotate(self, queryset: QuerySet) -> QuerySet:
-        """Adds ``light`` and, per rule, ``light_<id>`` (0, 1, 2) for the reasons."""
+    def annotate(self, queryset: QuerySet, *, overall: bool = True) -> QuerySet:
+        """Adds ``light`` and, per rule, ``light_<id>`` (0, 1, 2) for the reasons.
+        ``overall=False``: the rules' only, for rows that are shown, not sorted or filtered
+        by their light — :meth:`light_of` gives it then (in SQL, the greatest of the rules
+        repeats every rule's condition: twice the work to compile and to run)."""
         names = []
         for rule in self.rules:
             name = f"light_{rule.pk}"
@@ -233,11 +236,17 @@ class LightBook:
             queryset = queryset.annotate(
                 **{f"light_{kind}": F(STANDARD_OF[kind][0]) for kind in RATIO_RULES}
             )
+        if not overall:
+            return queryset
         if not names:
             return queryset.annotate(light=Value(Light.NONE, output_field=IntegerField()))
         if len(names) == 1:
             return queryset.annotate(light=F(names[0]))
         return queryset.annotate(light=Greatest(*[F(n) for n in names]))
+
+    def light_of(self, project) -> int:
+        """The light of ``project`` annotated with ``overall=False``: its reddest rule's."""
+        return max((getattr(project, f"light_{rule.pk}") for rule in self.rules), default=0)
 
     def reasons(self, project) -> list[tuple[int, str]]:
         """Why ``project`` (annotated by :meth:`annotate`) is lit, in words, reddest first."""

@@ -382,7 +382,7 @@ def largest_projects(area: Area, as_of: datetime.date, *, count: int = 20) -> li
     )
     for project in projects:
         lit = explained.get(project.pk)
-        project.light = lit.light if lit else 0  # type: ignore[attr-defined]
+        project.light = book.light_of(lit) if lit else 0  # type: ignore[attr-defined]
         project.light_reasons = [text for _level, text in book.reasons(lit)] if lit else []
     return projects
 

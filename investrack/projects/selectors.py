@@ -41,8 +41,9 @@ _decorated: dict[tuple, QuerySet[Project]] = {}
 
 
 def decorated_rows(book: LightBook) -> QuerySet[Project]:
-    """Projects with their people, their light and each rule's, and their open problems:
-    filter it to the rows wanted."""
+    """Projects with their people, each rule's light, and their open problems: filter it
+    to the rows wanted (shown, not sorted by light: each row's own light is
+    ``book.light_of(row)``, set by the paginator and :func:`decorated_slice`)."""
     key = (
         book.as_of,
         book.live,
@@ -58,10 +59,20 @@ def decorated_rows(book: LightBook) -> QuerySet[Project]:
         ).prefetch_related(
             Prefetch("linked_leaders", to_attr="leaders")
         )  # a list, no queryset per row
-        base = book.annotate(base).annotate(open_problems=open_problem_count())
+        base = book.annotate(base, overall=False).annotate(open_problems=open_problem_count())
         _decorated.clear()  # one day's rules at a time
         _decorated[key] = base
     return base
+
+
+def decorated_in_order(ids: list[int], book: LightBook, *related: str) -> list:
+    """The projects of ``ids``, in that order, decorated (see :func:`decorated_rows`), each
+    with its light."""
+    found = decorated_rows(book).filter(pk__in=ids).select_related(*related)
+    by_pk = {project.pk: project for project in found}
+    for project in by_pk.values():
+        project.light = book.light_of(project)  # type: ignore[attr-defined]
+    return [by_pk[pk] for pk in ids]
 
 
 def decorated_slice(rows: QuerySet[Project], book: LightBook, start: int, stop: int) -> list:
@@ -69,9 +80,7 @@ def decorated_slice(rows: QuerySet[Project], book: LightBook, start: int, stop: 
     (and each rule's, for the reasons) and open problems — computed for those rows only
     (the API's pages: decorating the whole list first took 110 ms at 10⁵)."""
     ids = list(rows.values_list("pk", flat=True)[start:stop])
-    found = decorated_rows(book).filter(pk__in=ids).select_related("investor")
-    by_pk = {project.pk: project for project in found}
-    return [by_pk[pk] for pk in ids]
+    return decorated_in_order(ids, book, "investor")
 
 
 class ListPaginator(Paginator):
@@ -94,10 +103,8 @@ class ListPaginator(Paginator):
 
     def page(self, number: int | str) -> Page:
         page = super().page(number)
-        base = cast(QuerySet, self.object_list)
-        ordering = list(base.query.order_by or Project._meta.ordering or [])
-        ids = cast(QuerySet, page.object_list).values("pk")  # the page's slice, as a subquery
-        page.object_list = decorated_rows(self.book).filter(pk__in=ids).order_by(*ordering)
+        ids = list(cast(QuerySet, page.object_list).values_list("pk", flat=True))
+        page.object_list = decorated_in_order(ids, self.book)
         return page
 
 
