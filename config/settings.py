@@ -157,6 +157,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only the rows of the project tables (investrack/projects/views/rows.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "investrack" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "investrack.projects.views.rows.environment"},
+    },
 ]
 
 DATABASES = {

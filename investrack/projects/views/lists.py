@@ -16,6 +16,7 @@ from investrack.closed_loop.models import ProjectLight
 from investrack.closed_loop.selectors import problem_counts
 from investrack.projects import selectors
 from investrack.projects.filters import industry_choices
+from investrack.projects.views import rows
 
 WORK_LIST_TITLES = {
     "to-sign": (gettext_lazy("To sign"), "促签约"),
@@ -80,7 +81,12 @@ def home(request):
 def project_list(request):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     page = _with_reasons(_list_page(request, filterset), filterset.book)
-    context = {"filter": filterset, "page": page, "industries": industry_choices()}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "rows": rows.project_rows(page),
+        "industries": industry_choices(),
+    }
     return _list_response(
         request, context, partial="projects/_project_table.html", page="projects/list.html"
     )
@@ -97,6 +103,7 @@ def work_list(request, kind: str):
     context = {
         "filter": filterset,
         "page": page,
+        "rows": rows.work_rows(page, filterset.planned_field),
         "kind": kind,
         "title": title,
         "planned_field": filterset.planned_field,

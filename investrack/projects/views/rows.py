@@ -1,0 +1,81 @@
+"""The rows of the project tables (the project list, the working lists), rendered by
+Jinja2: the Django template language spent 10 ms on a page of 50 rows at 10⁵ projects,
+resolving every variable and calling every filter row by row; Jinja2 compiles the loop to
+Python. The tables around the rows stay Django templates; the rows' words come translated
+from here, so that they are found and translated as every other string."""
+
+from __future__ import annotations
+
+import jinja2
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from investrack.closed_loop.templatetags.closed_loop import light_dot
+from investrack.core.templatetags.investrack import (
+    amount,
+    days_overdue,
+    days_since,
+    is_past,
+    official_date,
+)
+from investrack.projects.models import Stage
+
+
+def environment(**options) -> jinja2.Environment:
+    env = jinja2.Environment(**options)
+    env.filters.update(
+        amount=amount,
+        official_date=official_date,
+        days_since=days_since,
+        days_overdue=days_overdue,
+        is_past=is_past,
+        light_dot=light_dot,
+    )
+    return env
+
+
+def _words() -> dict[str, str]:
+    return {
+        "light": _("Light"),
+        "project": _("Project"),
+        "region_park": _("Region / park"),
+        "stage": _("Stage"),
+        "days_in_stage": _("Days in stage"),
+        "total_investment": _("Total investment"),
+        "industry": _("Industry"),
+        "signed": _("Signed"),
+        "responsible_leader": _("Responsible / leader"),
+        "open_problems": _("Open problems"),
+        "planned_date": _("Planned date"),
+        "days_overdue": _("Days overdue"),
+        "stalled": _("stalled"),
+        "dropped": _("dropped"),
+        "not_set": _("not set"),
+    }
+
+
+def _render(name: str, **context) -> SafeString:
+    template = engines["jinja2"].get_template(name)
+    stages = {stage.value: str(stage.label) for stage in Stage}
+    # Jinja2 escapes every value; the lights' dots arrive marked safe.
+    return mark_safe(template.render({"words": _words(), "stages": stages, **context}))  # noqa: S308
+
+
+def project_rows(page) -> SafeString:
+    """The rows of a page of the project list (its table: projects/_project_table.html)."""
+    return _render(
+        "projects/_project_rows.jinja",
+        page=page,
+        empty=_("No project matches these filters."),
+    )
+
+
+def work_rows(page, planned_field: str) -> SafeString:
+    """The rows of a page of a working list (projects/_work_table.html)."""
+    return _render(
+        "projects/_work_rows.jinja",
+        page=page,
+        planned_field=planned_field,
+        empty=_("Nothing on this list."),
+    )
