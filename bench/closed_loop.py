@@ -91,7 +91,7 @@ def main() -> int:
         worst = 0.0
         with override_settings(DEBUG=True):
             for label, user, url in pages:
-                median, p95, queries = time_page(user, url, args.runs)
+                median, p95, queries, _sql = time_page(user, url, args.runs)
                 if "light=" in url:
                     worst = max(worst, median)
                 print(f"{label:<48}{median:>10.1f}{p95:>10.1f}{queries:>9}")

@@ -226,7 +226,7 @@ def main() -> int:
     worst = known_worst = map_worst = 0.0
     with override_settings(DEBUG=True):
         for label, user, url in pages:
-            median, p95, queries = time_page(user, url, args.runs)
+            median, p95, queries, _sql = time_page(user, url, args.runs)
             if url.startswith("/insights/") and "race" not in url and "known_on" not in url:
                 worst = max(worst, median)
             if "points.json" in url:

@@ -25,7 +25,9 @@ from locust import HttpUser, between, events, task
 USERS = itertools.cycle(os.environ.get("BENCH_USERS", "admin").split(","))
 PASSWORD = os.environ.get("BENCH_PASSWORD", "investrack-demo")
 SCENARIO = os.environ.get("BENCH_SCENARIO", "day")
-WRITES = {"stage": 0, "progress": 0, "refused": 0}
+# Accepted (302), refused with a message (200), and sent: a write still on its way when the
+# run stops may be stored without its answer being counted.
+WRITES = {"stage": 0, "progress": 0, "refused": 0, "stage_sent": 0, "progress_sent": 0}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 FIRST_STAGE = re.compile(r'<select name="to_stage"[^>]*>\s*<option value="(\d+)"')
@@ -138,6 +140,7 @@ class Official(HttpUser):
         )
 
     def _post(self, url: str, kind: str, data: dict) -> None:
+        WRITES[f"{kind}_sent"] += 1
         with self.client.post(
             url, data=data, name=f"{kind} (POST)", allow_redirects=False, catch_response=True
         ) as response:
