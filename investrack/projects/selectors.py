@@ -68,7 +68,9 @@ def decorated_rows(book: LightBook) -> QuerySet[Project]:
 def decorated_in_order(ids: list[int], book: LightBook, *related: str) -> list:
     """The projects of ``ids``, in that order, decorated (see :func:`decorated_rows`), each
     with its light."""
-    found = decorated_rows(book).filter(pk__in=ids).select_related(*related)
+    found = decorated_rows(book).filter(pk__in=ids)
+    if related:  # (with no names, select_related would follow only the non-null keys)
+        found = found.select_related(*related)
     by_pk = {project.pk: project for project in found}
     for project in by_pk.values():
         project.light = book.light_of(project)  # type: ignore[attr-defined]

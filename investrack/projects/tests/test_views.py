@@ -274,18 +274,26 @@ def test_home_counts_link_to_the_lists(client_for, county_staff, make_project):
 
 
 def test_list_query_count_does_not_grow_with_rows(
-    client_for, county_staff, make_project, leader_person, django_assert_max_num_queries
+    client_for, county_staff, make_project, leader_person, park, django_assert_max_num_queries
 ):
-    for _ in range(30):
-        project = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)})
+    from investrack.regions.models import Industry
+
+    industry = Industry.objects.get(code="3612")
+    for _ in range(30):  # every row with a park, an industry and a responsible person
+        project = make_project(
+            stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)}, park=park,
+            industry=industry, responsible_person=leader_person,
+        )  # fmt: skip
         project.linked_leaders.add(leader_person)
     client = client_for(county_staff)
     with django_assert_max_num_queries(13):
         listed = client.get(reverse("projects:list"), {"region": "330302", "tier": "1yi"})
     with django_assert_max_num_queries(13):
         working = client.get(reverse("projects:work_list", args=["to-start"]))
-    for page in (listed, working):  # each row names its linked leader
-        assert page.content.decode().count(f'<small class="leader">{leader_person.name}') == 30
+    for page in (listed, working):  # each row names its park and linked leader
+        html = page.content.decode()
+        assert html.count(f'<small class="leader">{leader_person.name}') == 30
+        assert html.count(f"<small>{park.name}</small>") == 30
     with django_assert_max_num_queries(16):
         client.get(project.get_absolute_url())
 
