@@ -6,6 +6,8 @@ from here, so that they are found and translated as every other string."""
 
 from __future__ import annotations
 
+import operator
+
 import jinja2
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
@@ -76,6 +78,6 @@ def work_rows(page, planned_field: str) -> SafeString:
     return _render(
         "projects/_work_rows.jinja",
         page=page,
-        planned_field=planned_field,
+        planned_of=operator.attrgetter(planned_field),
         empty=_("Nothing on this list."),
     )
