@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.permissions import parks_for, regions_for, scope
@@ -11,7 +12,7 @@ from investrack.core.forms import QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
 from investrack.projects.figures import alive, indicator_condition
-from investrack.projects.models import Category, Project, SourceChannel, Stage, Tag
+from investrack.projects.models import Category, Project, SourceChannel, Stage, StageTotal, Tag
 from investrack.projects.search import search_condition
 from investrack.regions.models import Indicator, Industry
 
@@ -145,6 +146,7 @@ class ProjectFilter(django_filters.FilterSet):
         self._book = None
         self.user = user
         self.rows_counted: int | None = None  # set by whoever counted ``rows`` already
+        self.base_stages: list[int] | None = None  # the stages ``queryset`` is limited to
 
     @property
     def book(self) -> LightBook:
@@ -154,28 +156,38 @@ class ProjectFilter(django_filters.FilterSet):
         return self._book
 
     def known_count(self) -> int | None:
-        """How many rows, when known without counting them: counted already with the figure
-        the list restates, or read from the recorded lights when the list is one light of
-        the user's jurisdiction and nothing more (the red projects, say) — those rows keep
-        each project's county and park, the write hook keeps them and the invariant checks
-        them against the projects, so the count is exact without joining the projects (a
-        city's red list at 10⁶: 270 ms). None: count the rows themselves."""
+        """How many rows, when known without counting them (None: count the rows):
+
+        - counted already with the figure the list restates;
+        - one light of the user's jurisdiction and nothing more (the red projects, say):
+          from the recorded lights, which keep each project's county and park;
+        - the projects under way, narrowed by no more than county, park, stage and category
+          (the list as it opens, a working list): from the stage totals of the projects in
+          each stage now.
+
+        Both are kept by the write hook and checked against the projects by the invariant
+        after every write of the suite, so the count is exact without reading the projects
+        (at 10⁶: the city's red list 270 ms, its whole list 60 ms, counted)."""
         if self.rows_counted is not None:
             return self.rows_counted
-        if self.user is None or not (self.is_valid() and self.book.recorded):
+        if self.user is None or not self.is_valid():
             return None
         data = self.form.cleaned_data
-        if data.get("status") not in ("active", "all") or any(
-            value for name, value in data.items() if name not in ("light", "status", "sort")
-        ):
-            return None
-        lights = scope(self.user, ProjectLight.objects.all())
-        if data.get("light") == "red":
-            return lights.filter(light=Light.RED).count()
-        if data.get("light") == "yellow":
-            return lights.filter(light=Light.YELLOW).count()
-        if data.get("light") == "lit":
-            return lights.filter(light__gte=Light.YELLOW).count()
+        narrowing = {name for name, value in data.items() if value} - {"sort", "status"}
+        status = data.get("status")
+        if narrowing == {"light"} and status in ("active", "all") and self.book.recorded:
+            lights = scope(self.user, ProjectLight.objects.all())
+            level = {"red": Q(light=Light.RED), "yellow": Q(light=Light.YELLOW)}
+            return lights.filter(level.get(data["light"], Q(light__gte=Light.YELLOW))).count()
+        if narrowing <= {"region", "park", "stage", "category"} and status == "active":
+            totals = scope(self.user, StageTotal.objects.filter(kind=StageTotal.Kind.CURRENT))
+            stages = [int(s) for s in data.get("stage") or []] or self.base_stages
+            if stages is not None:
+                totals = totals.filter(stage__in=stages)
+            for name in ("region", "park", "category"):
+                if data.get(name):
+                    totals = totals.filter(**{name: data[name]})
+            return totals.aggregate(n=Sum("projects"))["n"] or 0
         return None
 
     @property

@@ -42,20 +42,21 @@ def _stage_drift(projects, totals) -> list:
 
 
 def _current_drift(projects, totals) -> list:
-    """The projects in each stage now, per place, as the overview reads them from the
-    totals: the stage recorded on each project, not the one its dates give."""
+    """The projects in each stage now, per place and category, as the overview and the
+    lists' counts read them from the totals: the stage recorded on each project, not the
+    one its dates give."""
     expected = {
-        (g["region"], g["park"], g["stage"]): (g["n"], g["a"] or Decimal(0))
+        (g["region"], g["park"], g["category"], g["stage"]): (g["n"], g["a"] or Decimal(0))
         for g in projects.filter(dropped_on__isnull=True)
         .order_by()
-        .values("region", "park", "stage")
+        .values("region", "park", "category", "stage")
         .annotate(n=Count("pk"), a=Sum("total_investment"))
     }
     kept = {
-        (g["region"], g["park"], g["stage"]): (g["n"], g["a"])
+        (g["region"], g["park"], g["category"], g["stage"]): (g["n"], g["a"])
         for g in totals.filter(kind=StageTotal.Kind.CURRENT)
         .order_by()
-        .values("region", "park", "stage")
+        .values("region", "park", "category", "stage")
         .annotate(n=Sum("projects"), a=Sum("investment"))
         if g["n"] or g["a"]
     }

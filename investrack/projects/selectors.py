@@ -206,6 +206,7 @@ def work_list(*, user: User, kind: str, params: QueryDict) -> ProjectFilter:
     params = params.copy()
     params.pop("stage", None)
     filterset = ProjectFilter(params, queryset=base, user=user, urgency=True)
+    filterset.base_stages = [stage]
     qs = filterset.qs
     if filterset.form.cleaned_data.get("sort", URGENCY) in (URGENCY, ""):
         qs = qs.order_by(F(planned_field).asc(nulls_last=True), "stage_since", "id")

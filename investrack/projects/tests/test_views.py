@@ -343,3 +343,44 @@ def test_project_page_shows_planned_and_actual_date_of_each_stage(
     assert "<td>2025年9月1日</td>" in page  # planned start
     assert "<td>2027年1月15日</td>" in page  # planned production
     assert "<td>2025年3月8日</td>" in page  # actual signing
+
+
+def test_list_counts_read_from_the_kept_totals_restate_the_rows(
+    client_for, city_admin, county_staff, other_staff, other_county, park, make_project
+):
+    """The project list as it opens, narrowed by county, park, stage or category, and the
+    working lists count from the stage totals of the projects in each stage now: each
+    count must be the rows of the user's jurisdiction (the dropped left out), as when any
+    other filter has the rows counted."""
+    from decimal import Decimal
+
+    signed = {Stage.SIGNED: days_ago(20)}
+    make_project(stage=Stage.SIGNED, dates=signed, park=park)
+    make_project(
+        stage=Stage.SIGNED, dates=signed, category="services", planned_start_date=days_ago(5)
+    )
+    make_project(stage=Stage.NEGOTIATING)
+    make_project(total_investment=Decimal(5_000_000))  # a lead, under 1亿
+    dropped = make_project(stage=Stage.SIGNED, dates=signed)
+    services.project_drop(
+        actor=county_staff, project=dropped, effective_date=days_ago(1), reason="企业撤资"
+    )
+    make_project(stage=Stage.SIGNED, dates=signed, region=other_county, actor=other_staff)
+
+    def shown(user, url: str, **query) -> tuple[int, int]:
+        page = client_for(user).get(url, query).context["page"]
+        return page.paginator.count, len(page.object_list)
+
+    projects, to_start = reverse("projects:list"), reverse("projects:work_list", args=["to-start"])
+    assert shown(city_admin, projects) == (5, 5)
+    assert shown(county_staff, projects) == (4, 4)
+    assert shown(other_staff, projects) == (1, 1)
+    assert shown(city_admin, projects, region="330302") == (4, 4)
+    assert shown(city_admin, projects, stage=[Stage.SIGNED, Stage.NEGOTIATING]) == (4, 4)
+    assert shown(county_staff, projects, stage=Stage.SIGNED, category="services") == (1, 1)
+    assert shown(county_staff, projects, park=park.code) == (1, 1)
+    assert shown(county_staff, projects, tier="1yi") == (3, 3)  # counted from the rows
+    assert shown(county_staff, projects, status="dropped") == (1, 1)
+    assert shown(county_staff, to_start) == (2, 2)
+    assert shown(city_admin, to_start) == (3, 3)
+    assert shown(county_staff, to_start, category="services") == (1, 1)
