@@ -345,6 +345,11 @@ class Project(models.Model):
                 ]
             ],
             models.Index(fields=["signed_on"], name="project_signed_on_idx"),
+            # A county's projects of a size (我县亿元以上项目), counted from the index alone.
+            models.Index(
+                fields=["region", "dropped_on", "total_investment"],
+                name="project_region_amount_idx",
+            ),
             # The search box finds a project by its national code typed whole.
             models.Index(fields=["national_code"], name="project_national_code_idx"),
             # Cover the indicators: the projects that reached a stage in a period, by county or
