@@ -81,10 +81,12 @@ def home(request):
 def project_list(request):
     filterset = selectors.project_list(user=request.user, params=request.GET)
     page = _with_reasons(_list_page(request, filterset), filterset.book)
+    words = rows.table_words()
     context = {
         "filter": filterset,
         "page": page,
-        "rows": rows.project_rows(page),
+        "words": words,
+        "rows": rows.project_rows(page, words),
         "industries": industry_choices(),
     }
     return _list_response(
@@ -100,10 +102,12 @@ def work_list(request, kind: str):
     filterset = selectors.work_list(user=request.user, kind=kind, params=request.GET)
     page = _with_reasons(_list_page(request, filterset), filterset.book)
     title, chinese = WORK_LIST_TITLES[kind]
+    words = rows.table_words()
     context = {
         "filter": filterset,
         "page": page,
-        "rows": rows.work_rows(page, filterset.planned_field),
+        "words": words,
+        "rows": rows.work_rows(page, words, filterset.planned_field),
         "kind": kind,
         "title": title,
         "planned_field": filterset.planned_field,

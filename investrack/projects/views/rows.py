@@ -1,8 +1,9 @@
 """The rows of the project tables (the project list, the working lists), rendered by
 Jinja2: the Django template language spent 10 ms on a page of 50 rows at 10⁵ projects,
 resolving every variable and calling every filter row by row; Jinja2 compiles the loop to
-Python. The tables around the rows stay Django templates; the rows' words come translated
-from here, so that they are found and translated as every other string."""
+Python. The tables around the rows stay Django templates; the words of both (the headers,
+the rows' labels on a phone) come translated from :func:`table_words`, so that they are
+written once and found and translated as every other string."""
 
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ def environment(**options) -> jinja2.Environment:
     return env
 
 
-def _words() -> dict[str, str]:
+def table_words() -> dict[str, str]:
+    """The columns' names and the rows' words, for the table (``words`` in its context)
+    and its rows alike."""
     return {
         "light": _("Light"),
         "project": _("Project"),
@@ -61,23 +64,25 @@ def _render(name: str, **context) -> SafeString:
     template = engines["jinja2"].get_template(name)
     stages = {stage.value: str(stage.label) for stage in Stage}
     # Jinja2 escapes every value; the lights' dots arrive marked safe.
-    return mark_safe(template.render({"words": _words(), "stages": stages, **context}))  # noqa: S308
+    return mark_safe(template.render({"stages": stages, **context}))  # noqa: S308
 
 
-def project_rows(page) -> SafeString:
+def project_rows(page, words: dict[str, str]) -> SafeString:
     """The rows of a page of the project list (its table: projects/_project_table.html)."""
     return _render(
         "projects/_project_rows.jinja",
         page=page,
+        words=words,
         empty=_("No project matches these filters."),
     )
 
 
-def work_rows(page, planned_field: str) -> SafeString:
+def work_rows(page, words: dict[str, str], planned_field: str) -> SafeString:
     """The rows of a page of a working list (projects/_work_table.html)."""
     return _render(
         "projects/_work_rows.jinja",
         page=page,
+        words=words,
         planned_of=operator.attrgetter(planned_field),
         empty=_("Nothing on this list."),
     )
