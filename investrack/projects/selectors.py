@@ -100,7 +100,7 @@ class ListPaginator(Paginator):
     ) -> None:
         super().__init__(queryset, per_page)
         self.book = book
-        if count is not None:  # known already (ProjectFilter.kept_count): not counted again
+        if count is not None:  # known already (ProjectFilter.known_count): not counted again
             self.__dict__["count"] = count
 
     def page(self, number: int | str) -> Page:
