@@ -203,6 +203,8 @@ def test_the_leader_sees_the_reddest_first_before_and_after_the_daily_run(
         assert [p.pk for p in rows] == [red.pk, yellow.pk, calm.pk], recorded
         assert [p.light for p in rows] == [2, 1, 0]
         assert "签约已400天仍未开工" in page.content.decode()
+    # On a phone each row is a card, each value named (the leaders read it there).
+    assert page.content.decode().count('data-label="原因"') == 3
 
 
 def test_the_leader_sees_the_red_project_and_its_problems(client_for, leader_user, problem):
