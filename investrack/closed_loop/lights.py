@@ -14,6 +14,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
     Case,
@@ -213,29 +214,29 @@ class LightBook:
             return queryset.filter(self.lit(Light.RED))
         return queryset.filter(self.lit(Light.YELLOW)).exclude(self.lit(Light.RED))
 
-    def annotate(self, queryset: QuerySet, *, overall: bool = True) -> QuerySet:
-        """Adds ``light`` and, per rule, ``light_<id>`` (0, 1, 2) for the reasons.
-        ``overall=False``: the rules' only, for rows that are shown, not sorted or filtered
-        by their light — :meth:`light_of` gives it then (in SQL, the greatest of the rules
-        repeats every rule's condition: twice the work to compile and to run)."""
-        names = []
-        for rule in self.rules:
-            name = f"light_{rule.pk}"
-            queryset = queryset.annotate(
-                **{
-                    name: Case(
-                        When(self._rule_q(rule, Light.RED), then=Value(Light.RED)),
-                        When(self._rule_q(rule, Light.YELLOW), then=Value(Light.YELLOW)),
-                        default=Value(Light.NONE),
-                        output_field=IntegerField(),
-                    )
-                }
+    def rule_lights(self) -> dict[str, Any]:
+        """Per rule, ``light_<id>`` (0, 1, 2); for the ratio rules, the county's standard
+        (``light_<kind>``, for the reasons)."""
+        lights: dict[str, Any] = {
+            f"light_{rule.pk}": Case(
+                When(self._rule_q(rule, Light.RED), then=Value(Light.RED)),
+                When(self._rule_q(rule, Light.YELLOW), then=Value(Light.YELLOW)),
+                default=Value(Light.NONE),
+                output_field=IntegerField(),
             )
-            names.append(name)
+            for rule in self.rules
+        }
         if any(rule.kind in RATIO_RULES for rule in self.rules):
-            queryset = queryset.annotate(
-                **{f"light_{kind}": F(STANDARD_OF[kind][0]) for kind in RATIO_RULES}
-            )
+            lights.update({f"light_{kind}": F(STANDARD_OF[kind][0]) for kind in RATIO_RULES})
+        return lights
+
+    def annotate(self, queryset: QuerySet, *, overall: bool = True) -> QuerySet:
+        """Adds ``light`` and :meth:`rule_lights` (for the reasons). ``overall=False``: the
+        rules' only, for rows that are shown, not sorted or filtered by their light —
+        :meth:`light_of` gives it then (in SQL, the greatest of the rules repeats every
+        rule's condition: twice the work to compile and to run)."""
+        queryset = queryset.annotate(**self.rule_lights())
+        names = [f"light_{rule.pk}" for rule in self.rules]
         if not overall:
             return queryset
         if not names:

@@ -16,6 +16,7 @@ from investrack.closed_loop.models import (
     WarningRule,
 )
 from investrack.conftest import days_ago
+from investrack.projects import selectors as project_selectors
 from investrack.projects import services as project_services
 from investrack.projects.models import Project, Stage
 
@@ -25,6 +26,9 @@ SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 def light_of(project, as_of=None):
     book = LightBook.load(as_of)
     row = book.annotate(Project.objects.filter(pk=project.pk)).get()
+    # A list's row shows the same light and reasons, from the rules' SQL compiled once.
+    (shown,) = project_selectors.decorated_in_order([project.pk], book)
+    assert (shown.light, book.reasons(shown)) == (row.light, book.reasons(row))
     return row.light, [text for _level, text in book.reasons(row)]
 
 
