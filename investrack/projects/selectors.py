@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, Prefetch, QuerySet, Sum, Window
@@ -62,7 +62,7 @@ def rule_lights(book: LightBook) -> dict:
 
 
 @functools.cache
-def _open_problems():
+def _open_problems() -> Any:
     return compiled(Project, open_problem_count())
 
 
