@@ -62,6 +62,7 @@ def main() -> int:
     lead = Project.objects.filter(stage=Stage.LEAD, region__code="330381").order_by("id").first()
     LIST, PAGE, OVERVIEW, API, REPORT = 30, 30, 50, 15, None
     pages = [
+        ("project list as it opens (city user)", city_user, "/projects/", LIST),
         ("project list: region + ≥1亿 (city user)", city_user,
          "/projects/?region=330381&tier=1yi", LIST),
         ("project list: stage + industry (county user)", county_user,
@@ -69,6 +70,7 @@ def main() -> int:
         ("project list: text search (city user)", city_user, "/projects/?q=动力电池&tier=10yi",
          LIST),
         ("red projects (city user)", city_user, "/projects/?light=red", LIST),
+        ("stalled projects (city user)", city_user, "/projects/?status=stalled", LIST),
         ("促签约 to sign (city user)", city_user, "/projects/lists/to-sign/", LIST),
         ("促开工 to start (city user)", city_user, "/projects/lists/to-start/", LIST),
         ("促竣工 to complete (city user)", city_user, "/projects/lists/to-complete/", LIST),
