@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import connection, models
+from django.db.models import Q
 
 CHUNK = 2000
 
@@ -66,3 +67,16 @@ def insert_rows(model: type[models.Model], rows: Iterable[dict]) -> int:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def among(field: str, ids: Iterable[int]) -> Q:
+    """``<field> IN ids``, as a range when the ids nearly fill one (the projects an import
+    created): Django prepares every value of an IN list apart, which took 5 s of an import
+    of 100,000 rows over its several reads of them. Exact either way."""
+    wanted = sorted(set(ids))
+    if len(wanted) < 100 or wanted[-1] - wanted[0] + 1 - len(wanted) > len(wanted) // 10:
+        return Q(**{f"{field}__in": wanted})
+    low, high = wanted[0], wanted[-1]
+    condition = Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    gaps = sorted(set(range(low, high + 1)).difference(wanted))
+    return condition & ~Q(**{f"{field}__in": gaps}) if gaps else condition

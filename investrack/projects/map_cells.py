@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
-from investrack.core.bulk import insert_rows
+from investrack.core.bulk import among, insert_rows
 from investrack.projects.models import MapCell, Project
 
 CELL_DEGREES = 2  # decimal places of a cell's centre: 0.01°, about 1 km
@@ -65,7 +65,7 @@ def _of(project_ids: Iterable[int], light=None) -> dict[tuple, list]:
     ids = sorted(set(project_ids))
     summed: dict[tuple, list] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = Project.objects.filter(pk__in=ids[start : start + CHUNK])
+        chunk = Project.objects.filter(among("pk", ids[start : start + CHUNK]))
         for key, (count, amount) in _summed(chunk, light).items():
             into = summed.setdefault(key, [0, Decimal(0)])
             into[0] += count

@@ -20,7 +20,7 @@ from django.db import connection
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
-from investrack.core.bulk import insert_rows
+from investrack.core.bulk import among, insert_rows
 
 # Chinese characters (CJK unified ideographs, extension A, compatibility), and words.
 _RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[0-9A-Za-z]+")
@@ -112,7 +112,7 @@ def search_keep(project_ids: Iterable[int]) -> None:
 
     ids = list(project_ids)
     for start in range(0, len(ids), 2000):
-        rows = Project.objects.filter(pk__in=ids[start : start + 2000]).values_list(
+        rows = Project.objects.filter(among("pk", ids[start : start + 2000])).values_list(
             "pk", "name", "code", "national_code", "investor__name", "search__terms"
         )
         new, stale = [], []

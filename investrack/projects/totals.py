@@ -16,7 +16,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from investrack.core.bulk import insert_rows
+from investrack.core.bulk import among, insert_rows
 from investrack.core.units import YI
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
@@ -81,7 +81,7 @@ def progress_totals_add_reports(reports: Iterable[ProgressReport]) -> None:
 def progress_totals_add_projects(project_ids: Iterable[int]) -> None:
     """New projects (a load) add the reports they came with, grouped in one query."""
     groups = (
-        ProgressReport.objects.filter(project_id__in=list(project_ids))
+        ProgressReport.objects.filter(among("project_id", project_ids))
         .annotate(recorded_on=TruncDate("reported_at"))
         .values("period", "recorded_on", "project__region", "project__park", "project__category")
         .annotate(i=Sum("investment_completed"), f=Sum("foreign_investment_arrived"), n=Count("pk"))
@@ -260,7 +260,7 @@ def _stage_totals_insert(shares: dict[tuple, list], recorded_on: datetime.date |
 def stage_totals_add(project_ids: Iterable[int]) -> None:
     """New projects add their shares to the stage totals, each stage on the day it was
     recorded (today, unless a load brings history recorded earlier)."""
-    _stage_totals_insert(_replayed_shares(Project.objects.filter(pk__in=list(project_ids))), None)
+    _stage_totals_insert(_replayed_shares(Project.objects.filter(among("pk", project_ids))), None)
 
 
 class stage_totals_difference:  # noqa: N801 - used like a function by the write hook
@@ -342,7 +342,7 @@ def _replayed_shares(projects) -> dict[tuple, list]:
         chunk = ids[start : start + 5000]
         # The usual case, an import: everything recorded today, nothing to replay.
         earlier = set(
-            StageEvent.objects.filter(project_id__in=chunk, recorded_at__lt=start_of_today)
+            StageEvent.objects.filter(among("project_id", chunk), recorded_at__lt=start_of_today)
             .values_list("project_id", flat=True)
             .distinct()
         )

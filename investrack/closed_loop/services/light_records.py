@@ -21,6 +21,7 @@ from investrack.closed_loop.models import (
 )
 from investrack.closed_loop.notifications import notify_many
 from investrack.closed_loop.services.people import today
+from investrack.core.bulk import among
 from investrack.core.units import format_date
 from investrack.projects.map_cells import map_cells_relit
 from investrack.projects.models import Project
@@ -48,8 +49,9 @@ def lights_record(
     projects = Project.objects.filter(dropped_on__isnull=True)
     recorded = ProjectLight.objects.all()
     if project_ids is not None:
-        projects = projects.filter(pk__in=project_ids)
-        recorded = recorded.filter(project_id__in=project_ids)
+        project_ids = sorted(set(project_ids))
+        projects = projects.filter(among("pk", project_ids))
+        recorded = recorded.filter(among("project_id", project_ids))
     lit = book.filter(projects, Light.YELLOW)
     # {project: (light, county, park)}, now and as last recorded.
     now = {

@@ -334,13 +334,12 @@ def _create_chunk(
             values[STAGE_DATE_FIELD[s]] = d
         projects.append(values)
         stage_dates.append(dates)
+    # The new rows' ids, by their codes: every id given after the highest one now is
+    # greater than it (looked up by the 2,000 codes instead, 9 % of an import went in
+    # preparing the codes as parameters).
+    before = Project.objects.aggregate(highest=models.Max("pk"))["highest"] or 0
     insert_rows(Project, projects)
-    created = [p["code"] for p in projects]
-    ids: dict[str, int] = {}
-    for start in range(0, len(created), 500):
-        ids.update(
-            Project.objects.filter(code__in=created[start : start + 500]).values_list("code", "id")
-        )
+    ids = dict(Project.objects.filter(pk__gt=before).values_list("code", "id"))
     insert_rows(
         StageEvent,
         (
