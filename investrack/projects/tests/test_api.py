@@ -58,6 +58,26 @@ def test_list_is_scoped_filtered_and_pages_by_cursor(api, make_project, other_st
     assert seen == [f"项目{n}" for n in range(4, -1, -1)]  # newest first, no other county
 
 
+def test_list_rows_name_their_county_park_industry_and_investor(api, make_project, park):
+    from investrack.projects.services import InvestorName
+    from investrack.regions.models import Industry
+
+    industry = Industry.objects.get(code="3612")
+    make_project(name="园区项目", park=park, industry=industry, investor=InvestorName("鹿城新材料有限公司"),
+                 stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(40)})  # fmt: skip
+    make_project(name="无园区项目", stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(40)})
+    for url in ("/projects", "/projects/lists/to-start"):
+        status, page = api.call("get", url)
+        assert status == 200
+        rows = {p["name"]: p for p in page["items"]}
+        placed, plain = rows["园区项目"], rows["无园区项目"]
+        assert (placed["region"], placed["region_name"]) == (park.region.code, park.region.name)
+        assert (placed["park"], placed["industry"]) == (park.code, "3612")
+        assert placed["investor"] == "鹿城新材料有限公司"
+        assert (plain["park"], plain["industry"], plain["investor"]) == (None, None, None)
+    assert page["count"] == 2  # the working list's count, from the kept totals
+
+
 def test_create_read_and_update_with_optimistic_concurrency(api, county):
     status, body = api.call("post", "/projects", {
         "name": "API项目", "code": "API-1", "region": "330302", "total_investment": "150000000",
