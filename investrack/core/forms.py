@@ -149,3 +149,28 @@ class QuickSelect(forms.Select):
             flatatt(context["attrs"]),
             mark_safe("".join(options)),
         )
+
+
+class QuickCheckboxes(forms.CheckboxSelectMultiple):
+    """Checkboxes written in Python, as Django's templates write them (a template per box,
+    paid on every request of the project list)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)["widget"]
+        boxes = [
+            format_html(
+                '<div><label for="{}"><input type="checkbox" name="{}" value="{}"{}> {}</label></div>',
+                option["attrs"].get("id", ""),
+                option["name"],
+                option["value"],
+                flatatt(option["attrs"]),
+                option["label"],
+            )
+            for _group, options, _index in context["optgroups"]
+            for option in options
+        ]
+        return format_html(
+            "<div{}>{}</div>",
+            flatatt({"id": context["attrs"].get("id")}),
+            mark_safe("".join(boxes)),
+        )

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from investrack.accounts.permissions import parks_for, regions_for, scope
 from investrack.closed_loop.lights import LightBook, in_stages_on
 from investrack.closed_loop.models import Light, ProjectLight
-from investrack.core.forms import QuickSelect
+from investrack.core.forms import QuickCheckboxes, QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
 from investrack.projects.figures import alive, indicator_condition
@@ -80,7 +80,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Stage"),
         choices=Stage.choices,
         coerce=int,
-        widget=forms.CheckboxSelectMultiple,
+        widget=QuickCheckboxes,
         method="filter_stage",
     )
     category = django_filters.ChoiceFilter(
