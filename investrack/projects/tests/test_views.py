@@ -273,6 +273,28 @@ def test_home_counts_link_to_the_lists(client_for, county_staff, make_project):
     assert reverse("projects:work_list", args=["to-start"]) in response.content.decode()
 
 
+def test_the_industry_filter_takes_a_section_a_branch_or_a_class(
+    client_for, county_staff, make_project
+):
+    from investrack.regions.models import Industry
+
+    for code in ("3612", "3670", "3841", "6311"):
+        make_project(name=f"行业{code}", industry=Industry.objects.get(code=code))
+    make_project(name="未定行业")
+    client = client_for(county_staff)
+    for typed, names in [
+        ("3612", {"行业3612"}),
+        ("36", {"行业3612", "行业3670"}),
+        ("c", {"行业3612", "行业3670", "行业3841"}),  # manufacturing, typed in lower case
+        ("I", {"行业6311"}),
+        ("99", set()),
+    ]:
+        page = client.get(reverse("projects:list"), {"industry": typed})
+        shown = {p.name for p in page.context["page"]}
+        assert shown == names, typed
+        assert page.context["page"].paginator.count == len(names)
+
+
 def test_list_query_count_does_not_grow_with_rows(
     client_for, county_staff, make_project, leader_person, park, django_assert_max_num_queries
 ):
