@@ -1,4 +1,5 @@
-"""Expressions turned into SQL once, for queries built again on every request.
+"""Expressions turned into SQL once, for queries built again on every request; and a
+condition's likelihood told to SQLite's planner.
 
 Django compiles every expression of a query each time the query runs. A page of 50 rows
 with the day's warning rules (two CASEs of subqueries per rule) spent more time compiling
@@ -8,7 +9,7 @@ them than the database spent running them; their SQL does not change within a da
 from __future__ import annotations
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Model
+from django.db.models import BooleanField, ExpressionWrapper, Func, Model, Q
 from django.db.models.expressions import BaseExpression, RawSQL
 from django.db.models.sql import Query
 
@@ -24,3 +25,23 @@ def compiled(model: type[Model], expression: BaseExpression, using: str = DEFAUL
         return expression
     sql, params = query.get_compiler(using).compile(resolved)
     return RawSQL(sql, tuple(params), output_field=resolved.output_field)
+
+
+class Likely(Func):
+    """``condition``, which most rows meet: SQLite's planner is told so (its statistics
+    count "not dropped", a NULL, as one value among a thousand dates, and it then read a
+    city's every project by county instead of the few of an industry: 100 ms at 10⁵).
+    Other databases get the condition as it is."""
+
+    output_field = BooleanField()
+
+    def __init__(self, condition: Q, probability: float = 0.95):
+        super().__init__(ExpressionWrapper(condition, output_field=BooleanField()))
+        self.probability = probability
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return compiler.compile(self.source_expressions[0])
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"likelihood({sql}, {float(self.probability)!r})", params

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from investrack.accounts.permissions import parks_for, regions_for, scope
 from investrack.closed_loop.lights import LightBook, in_stages_on
 from investrack.closed_loop.models import Light, ProjectLight
+from investrack.core.compiled import Likely
 from investrack.core.forms import QuickCheckboxes, QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
@@ -261,8 +262,8 @@ class ProjectFilter(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "active":
-            return queryset.filter(dropped_on__isnull=True)
-        if value == "stalled":
+            return queryset.filter(Likely(Q(dropped_on__isnull=True)))
+        if value == "stalled":  # (as the stalled projects' own index says it)
             return queryset.filter(dropped_on__isnull=True, is_stalled=True)
         if value == "dropped":
             return queryset.filter(dropped_on__isnull=False)
