@@ -230,15 +230,12 @@ class LightBook:
             lights.update({f"light_{kind}": F(STANDARD_OF[kind][0]) for kind in RATIO_RULES})
         return lights
 
-    def annotate(self, queryset: QuerySet, *, overall: bool = True) -> QuerySet:
-        """Adds ``light`` and :meth:`rule_lights` (for the reasons). ``overall=False``: the
-        rules' only, for rows that are shown, not sorted or filtered by their light —
-        :meth:`light_of` gives it then (in SQL, the greatest of the rules repeats every
-        rule's condition: twice the work to compile and to run)."""
+    def annotate(self, queryset: QuerySet) -> QuerySet:
+        """Adds ``light`` and :meth:`rule_lights` (for the reasons), to sort or filter by the
+        light. Rows only shown take :meth:`rule_lights` alone and :meth:`light_of` (in SQL,
+        the greatest of the rules repeats every rule's condition: twice the work)."""
         queryset = queryset.annotate(**self.rule_lights())
         names = [f"light_{rule.pk}" for rule in self.rules]
-        if not overall:
-            return queryset
         if not names:
             return queryset.annotate(light=Value(Light.NONE, output_field=IntegerField()))
         if len(names) == 1:
@@ -246,7 +243,7 @@ class LightBook:
         return queryset.annotate(light=Greatest(*[F(n) for n in names]))
 
     def light_of(self, project) -> int:
-        """The light of ``project`` annotated with ``overall=False``: its reddest rule's."""
+        """The light of ``project`` annotated with :meth:`rule_lights`: its reddest rule's."""
         return max((getattr(project, f"light_{rule.pk}") for rule in self.rules), default=0)
 
     def reasons(self, project) -> list[tuple[int, str]]:
