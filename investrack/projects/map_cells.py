@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
-from investrack.core.bulk import among, insert_rows
+from investrack.core.bulk import among, fold_ledger, insert_rows
 from investrack.projects.models import MapCell, Project
 
 CELL_DEGREES = 2  # decimal places of a cell's centre: 0.01°, about 1 km
@@ -151,11 +151,10 @@ def map_cells_rebuild() -> int:
 @transaction.atomic
 def map_cells_fold() -> tuple[int, int]:
     """Fold the rows the writes added into one per key (the daily job); returns the rows
-    before and after. Writers wait for the fold (it is quick)."""
+    before and after. Writers go on meanwhile; a second fold waits for the first."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {MapCell._meta.db_table} IN EXCLUSIVE MODE")
+            table = MapCell._meta.db_table
+            cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
     before = MapCell.objects.count()
-    kept = map_cells_kept()
-    MapCell.objects.all().delete()
-    return before, _insert(kept)
+    return before, before - fold_ledger(MapCell, KEY, ["projects", "investment"])
