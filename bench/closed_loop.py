@@ -40,7 +40,7 @@ def main() -> int:
 
     from investrack.accounts.models import User
     from investrack.closed_loop.demo import demo_department_users, seed_closed_loop
-    from investrack.closed_loop.models import Notification, Problem, ProjectLight
+    from investrack.closed_loop.models import LightTotal, Notification, Problem, ProjectLight
     from investrack.closed_loop.services import lights_outdated
     from investrack.daily.job import daily_run
     from investrack.projects.map_cells import map_cells_rebuild
@@ -100,6 +100,7 @@ def main() -> int:
     # Before today's run (or after a change of rules) every light is computed afresh.
     lights_outdated()
     ProjectLight.objects.all().delete()
+    LightTotal.objects.all().delete()
     # The map's cells are kept per recorded light: made again without them, as the write
     # hook would have left them (else the daily run finds them drifted, rightly).
     map_cells_rebuild()

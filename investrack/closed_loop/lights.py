@@ -27,10 +27,11 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Greatest
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -308,15 +309,16 @@ def _wan_per_mu(amount, land) -> str:
     return _plain(Decimal(amount) / WAN / Decimal(land))
 
 
-def light_counts(queryset: QuerySet, book: LightBook, *, recorded: QuerySet | None = None) -> dict:
-    """How many projects of ``queryset`` are red and yellow, in one query. ``recorded``:
-    the recorded lights of the same projects (scoped by their county and park, which the
-    recorded lights keep): counted from those few rows when they are current."""
+def light_counts(queryset: QuerySet, book: LightBook, *, totals: QuerySet | None = None) -> dict:
+    """How many projects of ``queryset`` are red and yellow, in one query. ``totals``: the
+    light totals of the same projects (scoped by county and park, which they keep): summed
+    from those few rows when the recorded lights are current."""
     queryset = queryset.order_by()
-    if book.recorded and recorded is not None:
-        return recorded.order_by().aggregate(
-            red=Count("pk", filter=Q(light=Light.RED)),
-            yellow=Count("pk", filter=Q(light=Light.YELLOW)),
+    if book.recorded and totals is not None:
+        zero = Value(0)
+        return totals.order_by().aggregate(
+            red=Coalesce(Sum("projects", filter=Q(light=Light.RED)), zero),
+            yellow=Coalesce(Sum("projects", filter=Q(light=Light.YELLOW)), zero),
         )
     if book.recorded:
         return queryset.aggregate(

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, QuerySet, Window
+from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import Rank
 from django.utils import timezone
 
 from investrack.closed_loop.lights import LightBook
-from investrack.closed_loop.models import Light, ProjectLight
+from investrack.closed_loop.models import Light, LightTotal
 from investrack.insights.indicators import (
     IndicatorTable,
     Period,
@@ -82,15 +82,15 @@ def month_period(month: datetime.date, known_on: datetime.date | None = None) ->
 
 def red_counts(counties: list[int], book: LightBook, by: str) -> dict:
     """Red-lit projects of ``counties`` per county or park as of the book's date, in one
-    query: the recorded lights, which know their county and park, when they are the
-    date's; else the lights computed on the projects."""
+    query: the kept totals of the recorded lights, when those are the date's; else the
+    lights computed on the projects."""
     if book.recorded:
-        lit = ProjectLight.objects.filter(light__gte=Light.RED, region__in=counties)
-        rows = lit.order_by().values(by).annotate(n=Count("project"))
+        lit = LightTotal.objects.filter(light__gte=Light.RED, region__in=counties)
+        rows = lit.order_by().values(by).annotate(n=Sum("projects"))
     else:
         projects = Project.objects.filter(region__in=counties).order_by()
         rows = book.filter(projects, Light.RED).values(by).annotate(n=Count("pk"))
-    return {row[by]: row["n"] for row in rows}
+    return {row[by]: row["n"] for row in rows if row["n"]}
 
 
 @dataclass

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.permissions import parks_for, regions_for, scope
 from investrack.closed_loop.lights import LightBook, in_stages_on
-from investrack.closed_loop.models import Light, ProjectLight
+from investrack.closed_loop.models import Light, LightTotal
 from investrack.core.compiled import Likely
 from investrack.core.forms import QuickCheckboxes, QuickSelect
 from investrack.core.periods import Period
@@ -161,7 +161,7 @@ class ProjectFilter(django_filters.FilterSet):
 
         - counted already with the figure the list restates;
         - one light of the user's jurisdiction and nothing more (the red projects, say):
-          from the recorded lights, which keep each project's county and park;
+          from the kept totals of the recorded lights per county and park;
         - the projects under way, narrowed by no more than county, park, stage and category
           (the list as it opens, a working list): from the stage totals of the projects in
           each stage now.
@@ -177,9 +177,10 @@ class ProjectFilter(django_filters.FilterSet):
         narrowing = {name for name, value in data.items() if value} - {"sort", "status"}
         status = data.get("status")
         if narrowing == {"light"} and status in ("active", "all") and self.book.recorded:
-            lights = scope(self.user, ProjectLight.objects.all())
+            lights = scope(self.user, LightTotal.objects.all())
             level = {"red": Q(light=Light.RED), "yellow": Q(light=Light.YELLOW)}
-            return lights.filter(level.get(data["light"], Q(light__gte=Light.YELLOW))).count()
+            lit = lights.filter(level.get(data["light"], Q(light__gte=Light.YELLOW)))
+            return lit.aggregate(n=Sum("projects"))["n"] or 0
         if narrowing <= {"region", "park", "stage", "category"} and status == "active":
             totals = scope(self.user, StageTotal.objects.filter(kind=StageTotal.Kind.CURRENT))
             stages = [int(s) for s in data.get("stage") or []] or self.base_stages

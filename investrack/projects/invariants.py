@@ -117,6 +117,19 @@ def _light_drift(projects, as_of: datetime.date) -> list:
     return [(pk, now.get(pk), kept.get(pk)) for pk in keys if now.get(pk) != kept.get(pk)]
 
 
+def _light_total_drift(region_ids) -> list:
+    from investrack.closed_loop.models import LightTotal, ProjectLight
+    from investrack.closed_loop.services import light_totals_expected, light_totals_kept
+
+    recorded, totals = ProjectLight.objects.all(), LightTotal.objects.all()
+    if region_ids is not None:
+        recorded = recorded.filter(region_id__in=region_ids)
+        totals = totals.filter(region_id__in=region_ids)
+    expected, kept = light_totals_expected(recorded), light_totals_kept(totals)
+    keys = set(expected) | set(kept)
+    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+
+
 def _search_drift(projects) -> list:
     from investrack.projects.search import project_terms
 
@@ -162,6 +175,7 @@ def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, l
         "current_stages": _current_drift(projects, stages),
         "progress_totals": _progress_drift(reports, progress),
         "lights": _light_drift(projects, as_of),
+        "light_totals": _light_total_drift(region_ids),
         "search_terms": _search_drift(projects),
         "map_cells": _map_drift(projects, cells),
     }

@@ -16,6 +16,10 @@ from investrack.closed_loop.services.approvals import (  # noqa: F401
     approval_item_update,
 )
 from investrack.closed_loop.services.light_records import (  # noqa: F401
+    light_totals_expected,
+    light_totals_fold,
+    light_totals_kept,
+    light_totals_rebuild,
     lights_outdated,
     lights_record,
 )

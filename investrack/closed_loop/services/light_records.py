@@ -4,10 +4,11 @@ leaders told when a project turns red."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,13 @@ from investrack.closed_loop.models import (
     Light,
     LightChange,
     LightsRecorded,
+    LightTotal,
     Notification,
     ProjectLight,
 )
 from investrack.closed_loop.notifications import notify_many
 from investrack.closed_loop.services.people import today
-from investrack.core.bulk import among
+from investrack.core.bulk import among, fold_ledger
 from investrack.core.units import format_date
 from investrack.projects.map_cells import map_cells_relit
 from investrack.projects.models import Project
@@ -80,6 +82,7 @@ def lights_record(
     ]
     LightChange.objects.bulk_create(changes, batch_size=CHUNK)
     map_cells_relit({c.project_id: (c.before, c.after) for c in changes})
+    _light_totals_add(before, now, [*changed, *moved, *cleared])
     for chunk in _chunks(cleared):
         ProjectLight.objects.filter(project_id__in=chunk).delete()
     ProjectLight.objects.bulk_create(
@@ -113,6 +116,68 @@ def lights_record(
         "changed": len(changed) + len(cleared),
         "turned_red": len(turned_red),
     }
+
+
+def _light_totals_add(before: dict, now: dict, project_ids: list[int]) -> None:
+    """What the recorded lights of ``project_ids`` change, ``{project: (light, county,
+    park)}`` before and now, added to the light totals."""
+    change: Counter = Counter()
+    for pk in project_ids:
+        if pk in before:
+            change[tuple(before[pk])] -= 1
+        if pk in now:
+            change[tuple(now[pk])] += 1
+    LightTotal.objects.bulk_create(
+        [
+            LightTotal(light=light, region_id=region, park_id=park, projects=n)
+            for (light, region, park), n in change.items()
+            if n
+        ],
+        batch_size=CHUNK,
+    )
+
+
+LIGHT_TOTAL_KEY = ("light", "region_id", "park_id")
+
+
+def light_totals_kept(totals: QuerySet | None = None) -> dict[tuple, int]:
+    """The light totals summed per light, county and park (the non-zero ones)."""
+    totals = LightTotal.objects.all() if totals is None else totals
+    rows = totals.order_by().values_list(*LIGHT_TOTAL_KEY).annotate(n=Sum("projects"))
+    return {tuple(key): n for *key, n in rows if n}
+
+
+def light_totals_expected(recorded: QuerySet | None = None) -> dict[tuple, int]:
+    """The light totals counted afresh from the recorded lights."""
+    recorded = ProjectLight.objects.all() if recorded is None else recorded
+    rows = recorded.order_by().values_list(*LIGHT_TOTAL_KEY).annotate(n=Count("pk"))
+    return {tuple(key): n for *key, n in rows}
+
+
+@transaction.atomic
+def light_totals_rebuild() -> int:
+    """Count the light totals again from the recorded lights; returns their rows."""
+    LightTotal.objects.all().delete()
+    rows = LightTotal.objects.bulk_create(
+        [
+            LightTotal(light=light, region_id=region, park_id=park, projects=n)
+            for (light, region, park), n in light_totals_expected().items()
+        ],
+        batch_size=CHUNK,
+    )
+    return len(rows)
+
+
+@transaction.atomic
+def light_totals_fold() -> tuple[int, int]:
+    """Fold the rows the day's changes added into one per key (the daily job); returns the
+    rows before and after. Writers go on meanwhile; a second fold waits for the first."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = LightTotal._meta.db_table
+            cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
+    before = LightTotal.objects.count()
+    return before, before - fold_ledger(LightTotal, LIGHT_TOTAL_KEY, ["projects"])
 
 
 def lights_outdated() -> None:

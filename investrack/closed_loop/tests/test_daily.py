@@ -1,6 +1,7 @@
 """The daily job: lights recorded, reminders and escalations sent, each exactly once."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -191,3 +192,26 @@ def test_the_daily_job_reports_drift_loudly(make_project, caplog, client):
 
     stage_totals_rebuild()  # what an operator does on such a report
     assert daily_run()["drift"] == {}
+
+
+def test_the_daily_job_folds_the_light_totals_and_rebuild_totals_makes_them_again(
+    make_project, county_staff, county
+):
+    from investrack.closed_loop.models import LightTotal
+    from investrack.projects import services as project_services
+    from investrack.projects.invariants import drift
+
+    red = make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)})
+    make_project(stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(400)})
+    project_services.stage_advance(
+        actor=county_staff, project=red, to_stage=Stage.STARTED, effective_date=days_ago(0)
+    )
+    assert LightTotal.objects.count() == 3  # +1, +1, −1: the ledger of the day's changes
+    assert daily_run()["light_totals"] == 1
+    assert list(LightTotal.objects.values_list("region", "light", "projects")) == [
+        (county.pk, 2, 1)
+    ]
+    LightTotal.objects.all().delete()  # lost: the daily check finds it, the command mends it
+    assert drift()["light_totals"]
+    call_command("rebuild_totals", stdout=io.StringIO())
+    assert not any(drift().values())

@@ -11,7 +11,7 @@ from investrack.closed_loop.lights import LightBook, light_counts
 from investrack.closed_loop.models import (
     AdmissionStandard,
     Light,
-    ProjectLight,
+    LightTotal,
     RuleKind,
     WarningRule,
 )
@@ -213,13 +213,14 @@ def test_lists_filter_on_recorded_lights_only_while_they_are_current(make_projec
     for level in (Light.RED, Light.YELLOW):
         assert set(book.only(projects, level)) == set(live.only(projects, level))
     assert light_counts(projects, book) == light_counts(projects, live) == {"red": 1, "yellow": 1}
-    # The overview counts the recorded lights of its scope alone: the same figures.
-    recorded = ProjectLight.objects.filter(region=county_staff.region)
-    assert light_counts(projects, book, recorded=recorded) == {"red": 1, "yellow": 1}
-    assert light_counts(projects, live, recorded=recorded) == {"red": 1, "yellow": 1}
-    # A write that removes the cause clears the recorded light at once.
+    # The overview sums the light totals of its scope alone: the same figures.
+    totals = LightTotal.objects.filter(region=county_staff.region)
+    assert light_counts(projects, book, totals=totals) == {"red": 1, "yellow": 1}
+    assert light_counts(projects, live, totals=totals) == {"red": 1, "yellow": 1}
+    # A write that removes the cause clears the recorded light, and its count, at once.
     advance(red, county_staff, Stage.STARTED, days_ago(0))
     assert list(LightBook.load().only(projects, Light.RED)) == []
+    assert light_counts(projects, LightBook.load(), totals=totals) == {"red": 0, "yellow": 1}
     # A change of rules: lists compute afresh until the next daily run.
     WarningRule.objects.filter(kind=RuleKind.SIGNED_NOT_STARTED).update(yellow_at=100, red_at=150)
     lights_outdated()

@@ -35,10 +35,11 @@ def test_same_seed_same_city():
     Problem.objects.all().delete()
     ApprovalItem.objects.all().delete()
     StageEvent.objects.all()._raw_delete(StageEvent.objects.db)
-    from investrack.closed_loop.models import LightChange, ProjectLight
+    from investrack.closed_loop.models import LightChange, LightTotal, ProjectLight
 
     LightChange.objects.all()._raw_delete(LightChange.objects.db)
     ProjectLight.objects.all().delete()
+    LightTotal.objects.all().delete()
     from investrack.projects.models import MapCell, ProgressTotal, StageTotal, StageTotalDay
     from investrack.projects.write import project_write
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 
 from investrack.accounts.permissions import scope
 from investrack.closed_loop.lights import LightBook, light_counts
-from investrack.closed_loop.models import ProjectLight
+from investrack.closed_loop.models import LightTotal
 from investrack.closed_loop.selectors import problem_counts
 from investrack.projects import selectors
 from investrack.projects.filters import industry_choices
@@ -69,7 +69,7 @@ def home(request):
             "lights": light_counts(
                 selectors.projects_visible_to(request.user),
                 LightBook.load(),
-                recorded=scope(request.user, ProjectLight.objects.all()),
+                totals=scope(request.user, LightTotal.objects.all()),
             ),
             "problems": problem_counts(user=request.user),
         },
