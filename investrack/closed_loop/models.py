@@ -473,6 +473,9 @@ class ProjectLight(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
+    # And its size (1, 10, 100: ≥ 1亿, 10亿, 100亿; else 0): red projects of ≥ 1亿 counted
+    # per county without reading the projects.
+    tier = models.PositiveSmallIntegerField(_("size tier"), default=0)
 
     class Meta:
         verbose_name = _("recorded light")
@@ -484,8 +487,9 @@ class ProjectLight(models.Model):
 
 
 class LightTotal(models.Model):
-    """The recorded lights counted per county, park and light: what the red and yellow
-    counts read (the overview, the dashboard, the horse race, a light's list) instead of
+    """The recorded lights counted per county, park, light and size tier: what the red and
+    yellow counts read (the overview, the dashboard, the horse race, a light's list, a
+    light's of ≥ 1亿) instead of
     a city's recorded lights (226,000 red at 10⁶: 30 ms a count). A ledger: every change
     of a recorded light adds −1 and +1 as rows of their own, in the same transaction;
     rows with the same key add up and the daily job folds them. Never edited by hand."""
@@ -507,6 +511,7 @@ class LightTotal(models.Model):
         related_name="+",
     )
     light = models.PositiveSmallIntegerField(_("light"), choices=Light.choices)
+    tier = models.PositiveSmallIntegerField(_("size tier"), default=0)
     projects = models.IntegerField(_("projects"), default=0)
 
     class Meta:

@@ -160,8 +160,9 @@ class ProjectFilter(django_filters.FilterSet):
         """How many rows, when known without counting them (None: count the rows):
 
         - counted already with the figure the list restates;
-        - one light of the user's jurisdiction and nothing more (the red projects, say):
-          from the kept totals of the recorded lights per county and park;
+        - one light of the user's jurisdiction, of a size or not, and nothing more (the red
+          projects of ≥ 1亿, say): from the kept totals of the recorded lights per county,
+          park and size;
         - the projects under way, narrowed by no more than county, park, stage and category
           (the list as it opens, a working list): from the stage totals of the projects in
           each stage now.
@@ -176,10 +177,13 @@ class ProjectFilter(django_filters.FilterSet):
         data = self.form.cleaned_data
         narrowing = {name for name, value in data.items() if value} - {"sort", "status"}
         status = data.get("status")
-        if narrowing == {"light"} and status in ("active", "all") and self.book.recorded:
+        lights_only = "light" in narrowing and narrowing <= {"light", "tier"}
+        if lights_only and status in ("active", "all") and self.book.recorded:
             lights = scope(self.user, LightTotal.objects.all())
             level = {"red": Q(light=Light.RED), "yellow": Q(light=Light.YELLOW)}
             lit = lights.filter(level.get(data["light"], Q(light__gte=Light.YELLOW)))
+            if data.get("tier"):  # the size tiers are the amount filter's thresholds in 亿
+                lit = lit.filter(tier__gte=TIER_THRESHOLD[data["tier"]] // YI)
             return lit.aggregate(n=Sum("projects"))["n"] or 0
         if narrowing <= {"region", "park", "stage", "category"} and status == "active":
             totals = scope(self.user, StageTotal.objects.filter(kind=StageTotal.Kind.CURRENT))

@@ -98,20 +98,21 @@ def _progress_drift(reports, totals) -> list:
 def _light_drift(projects, as_of: datetime.date) -> list:
     from investrack.closed_loop.lights import Light, LightBook
     from investrack.closed_loop.models import ProjectLight
+    from investrack.projects.totals import size_tier
 
     book = LightBook.load(as_of, live=True)
     live = projects.filter(dropped_on__isnull=True)
     now = {
-        pk: (light, region, park)
-        for pk, light, region, park in book.annotate(book.filter(live, Light.YELLOW))
+        pk: (light, region, park, size_tier(amount))
+        for pk, light, region, park, amount in book.annotate(book.filter(live, Light.YELLOW))
         .order_by()
-        .values_list("pk", "light", "region_id", "park_id")
+        .values_list("pk", "light", "region_id", "park_id", "total_investment")
     }
     kept = {
-        pk: (light, region, park)
-        for pk, light, region, park in ProjectLight.objects.filter(
+        pk: (light, region, park, tier)
+        for pk, light, region, park, tier in ProjectLight.objects.filter(
             project__in=projects.values("pk")
-        ).values_list("project_id", "light", "region_id", "park_id")
+        ).values_list("project_id", "light", "region_id", "park_id", "tier")
     }
     keys = set(now) | set(kept)
     return [(pk, now.get(pk), kept.get(pk)) for pk in keys if now.get(pk) != kept.get(pk)]

@@ -153,10 +153,10 @@ def _month(day: datetime.date | None) -> datetime.date | None:
     return day.replace(day=1) if day else None
 
 
-def _tier(amount: Decimal) -> int:
-    """1, 10 or 100 for a project of ≥ 1亿, 10亿 or 100亿 yuan; else 0."""
+def size_tier(amount: Decimal | None) -> int:
+    """1, 10 or 100 for a project of ≥ 1亿, 10亿 or 100亿 yuan; else 0 (and for none)."""
     for tier in reversed(StageTotal.TIERS):
-        if amount >= tier * YI:
+        if amount is not None and amount >= tier * YI:
             return tier
     return 0
 
@@ -178,7 +178,7 @@ def stage_shares(row: dict) -> Iterator[tuple[tuple, int, Decimal]]:
     for stage in REACHED_STAGES:
         day = row[STAGE_DATE_FIELD[stage]]
         if day:
-            tier = _tier(amount) if stage == Stage.SIGNED else 0
+            tier = size_tier(amount) if stage == Stage.SIGNED else 0
             yield key(Kind.REACHED, stage, _month(day), tier), 1, amount
     signed = _month(row["signed_on"])
     if signed:

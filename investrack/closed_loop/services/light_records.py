@@ -27,6 +27,7 @@ from investrack.core.bulk import among, fold_ledger
 from investrack.core.units import format_date
 from investrack.projects.map_cells import map_cells_relit
 from investrack.projects.models import Project
+from investrack.projects.totals import size_tier
 
 # --- lights -------------------------------------------------------------------------------
 
@@ -55,18 +56,18 @@ def lights_record(
         projects = projects.filter(among("pk", project_ids))
         recorded = recorded.filter(among("project_id", project_ids))
     lit = book.filter(projects, Light.YELLOW)
-    # {project: (light, county, park)}, now and as last recorded.
+    # {project: [light, county, park, size tier]}, now and as last recorded.
     now = {
-        pk: place
-        for pk, *place in book.annotate(lit)
+        pk: [light, region, park, size_tier(amount)]
+        for pk, light, region, park, amount in book.annotate(lit)
         .order_by()
-        .values_list("pk", "light", "region_id", "park_id")
+        .values_list("pk", "light", "region_id", "park_id", "total_investment")
         .iterator(chunk_size=CHUNK)
     }
     before = {
         pk: place
         for pk, *place in recorded.values_list(
-            "project_id", "light", "region_id", "park_id"
+            "project_id", "light", "region_id", "park_id", "tier"
         ).iterator(chunk_size=CHUNK)
     }
     changed = [pk for pk, (light, *_place) in now.items() if before.get(pk, (0,))[0] != light]
@@ -93,17 +94,21 @@ def lights_record(
                 since=as_of,
                 region_id=now[pk][1],
                 park_id=now[pk][2],
+                tier=now[pk][3],
             )
             for pk in changed
         ],  # fmt: skip
         batch_size=CHUNK,
         update_conflicts=True,
         unique_fields=["project"],
-        update_fields=["light", "since", "region", "park"],
+        update_fields=["light", "since", "region", "park", "tier"],
     )
-    ProjectLight.objects.bulk_update(  # same light, another county or park: same date
-        [ProjectLight(project_id=pk, region_id=now[pk][1], park_id=now[pk][2]) for pk in moved],
-        ["region", "park"],
+    ProjectLight.objects.bulk_update(  # same light, another place or size: same date
+        [
+            ProjectLight(project_id=pk, region_id=now[pk][1], park_id=now[pk][2], tier=now[pk][3])
+            for pk in moved
+        ],
+        ["region", "park", "tier"],
         batch_size=CHUNK,
     )
     turned_red = [pk for pk in changed if now[pk][0] == Light.RED]
@@ -119,8 +124,8 @@ def lights_record(
 
 
 def _light_totals_add(before: dict, now: dict, project_ids: list[int]) -> None:
-    """What the recorded lights of ``project_ids`` change, ``{project: (light, county,
-    park)}`` before and now, added to the light totals."""
+    """What the recorded lights of ``project_ids`` change, ``{project: [light, county,
+    park, size tier]}`` before and now, added to the light totals."""
     change: Counter = Counter()
     for pk in project_ids:
         if pk in before:
@@ -129,19 +134,19 @@ def _light_totals_add(before: dict, now: dict, project_ids: list[int]) -> None:
             change[tuple(now[pk])] += 1
     LightTotal.objects.bulk_create(
         [
-            LightTotal(light=light, region_id=region, park_id=park, projects=n)
-            for (light, region, park), n in change.items()
+            LightTotal(light=light, region_id=region, park_id=park, tier=tier, projects=n)
+            for (light, region, park, tier), n in change.items()
             if n
         ],
         batch_size=CHUNK,
     )
 
 
-LIGHT_TOTAL_KEY = ("light", "region_id", "park_id")
+LIGHT_TOTAL_KEY = ("light", "region_id", "park_id", "tier")
 
 
 def light_totals_kept(totals: QuerySet | None = None) -> dict[tuple, int]:
-    """The light totals summed per light, county and park (the non-zero ones)."""
+    """The light totals summed per light, county, park and size tier (the non-zero ones)."""
     totals = LightTotal.objects.all() if totals is None else totals
     rows = totals.order_by().values_list(*LIGHT_TOTAL_KEY).annotate(n=Sum("projects"))
     return {tuple(key): n for *key, n in rows if n}
@@ -160,8 +165,8 @@ def light_totals_rebuild() -> int:
     LightTotal.objects.all().delete()
     rows = LightTotal.objects.bulk_create(
         [
-            LightTotal(light=light, region_id=region, park_id=park, projects=n)
-            for (light, region, park), n in light_totals_expected().items()
+            LightTotal(light=light, region_id=region, park_id=park, tier=tier, projects=n)
+            for (light, region, park, tier), n in light_totals_expected().items()
         ],
         batch_size=CHUNK,
     )

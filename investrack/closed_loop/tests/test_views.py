@@ -7,7 +7,7 @@ from investrack.accounts.models import Role
 from investrack.closed_loop import services
 from investrack.closed_loop.models import Notification, ProblemStatus
 from investrack.conftest import days_ago, make_user, upload
-from investrack.projects.models import Stage
+from investrack.projects.models import Project, Stage
 
 
 @pytest.fixture
@@ -180,6 +180,17 @@ def test_a_light_list_counted_from_the_recorded_lights_restates_its_rows(
     assert shown(other_staff, "?light=yellow") == (0, 0)
     assert shown(city_admin, "?light=red&tier=1yi") == (3, 3)
     assert shown(city_admin, "?light=red&status=dropped") == (0, 0)
+    # A project grown past 10亿 (same light, another size) is counted at its new size.
+    from investrack.projects.services import project_update
+
+    grown = Project.objects.filter(region=other_county).get()
+    project_update(
+        actor=other_staff, project=grown, data={"total_investment": Decimal(12 * 10**8)},
+        expected_version=grown.version,
+    )  # fmt: skip
+    assert shown(city_admin, "?light=red&tier=1yi") == (4, 4)
+    assert shown(city_admin, "?light=red&tier=10yi") == (1, 1)
+    assert shown(other_staff, "?light=lit&tier=100yi") == (0, 0)
 
 
 def test_the_leader_sees_the_reddest_first_before_and_after_the_daily_run(
