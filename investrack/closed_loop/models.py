@@ -443,20 +443,11 @@ class AdmissionStandard(models.Model):
         return str(self.region)
 
 
-class ProjectLight(models.Model):
-    """The light the daily job last saw on a project, and since when."""
+class LightPlace(models.Model):
+    """Where a lit project is counted, kept with its light: its county, park and size tier
+    (1, 10, 100: ≥ 1亿, 10亿, 100亿; else 0), so that lit projects are counted per county,
+    park and size without reading the projects."""
 
-    project = models.OneToOneField(
-        "projects.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        primary_key=True,
-        related_name="recorded_light",
-    )
-    light = models.PositiveSmallIntegerField(_("light"), choices=Light.choices)
-    since = models.DateField(_("since"))
-    # Where the project is, kept with the light: lit projects are counted per county or
-    # park without reading the projects.
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("region"),
@@ -473,9 +464,24 @@ class ProjectLight(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    # And its size (1, 10, 100: ≥ 1亿, 10亿, 100亿; else 0): red projects of ≥ 1亿 counted
-    # per county without reading the projects.
+    light = models.PositiveSmallIntegerField(_("light"), choices=Light.choices)
     tier = models.PositiveSmallIntegerField(_("size tier"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ProjectLight(LightPlace):
+    """The light the daily job last saw on a project, and since when."""
+
+    project = models.OneToOneField(
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="recorded_light",
+    )
+    since = models.DateField(_("since"))
 
     class Meta:
         verbose_name = _("recorded light")
@@ -486,32 +492,14 @@ class ProjectLight(models.Model):
         return f"{self.project_id} {self.get_light_display()} {self.since}"
 
 
-class LightTotal(models.Model):
+class LightTotal(LightPlace):
     """The recorded lights counted per county, park, light and size tier: what the red and
-    yellow counts read (the overview, the dashboard, the horse race, a light's list, a
-    light's of ≥ 1亿) instead of
-    a city's recorded lights (226,000 red at 10⁶: 30 ms a count). A ledger: every change
-    of a recorded light adds −1 and +1 as rows of their own, in the same transaction;
-    rows with the same key add up and the daily job folds them. Never edited by hand."""
+    yellow counts read (the overview, the dashboard, the horse race, the list of a light,
+    of a size or not) instead of a city's recorded lights (226,000 red at 10⁶: 30 ms a
+    count). A ledger: every change of a recorded light adds −1 and +1 as rows of their
+    own, in the same transaction; rows with the same key add up and the daily job folds
+    them. Never edited by hand."""
 
-    region = models.ForeignKey(
-        "regions.Region",
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    park = models.ForeignKey(
-        "regions.Park",
-        verbose_name=_("park"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    light = models.PositiveSmallIntegerField(_("light"), choices=Light.choices)
-    tier = models.PositiveSmallIntegerField(_("size tier"), default=0)
     projects = models.IntegerField(_("projects"), default=0)
 
     class Meta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Count, F, Min, Q, Sum, Window
 
 CHUNK = 2000
@@ -82,36 +82,46 @@ def among(field: str, ids: Iterable[int]) -> Q:
     return condition & ~Q(**{f"{field}__in": gaps}) if gaps else condition
 
 
-def fold_ledger(model: type[models.Model], key: Sequence[str], sums: Sequence[str]) -> int:
+def fold_ledger(
+    model: type[models.Model], key: Sequence[str], sums: Sequence[str]
+) -> tuple[int, int]:
     """Fold a ledger of sums (rows with the same ``key`` add up) to one row per key: the
     first row of a key that has several takes their sums, the others go, and a key whose
     sums are all zero goes whole. Rows alone on their key are not touched, so the daily
     fold writes what the day's writes added, not the table (at 10⁶ projects rewriting it
-    took 400 s, with writers waiting). Returns the rows removed.
+    took 400 s, with writers waiting). Returns the rows before and after.
 
-    Writers may go on meanwhile: a ledger row is never changed but by a fold, so a row
-    added after the rows were read stays as it is and every key keeps its sum. Give
-    ``key`` in the order of an index holding it, which then hands the rows over sorted.
+    Writers go on meanwhile: a ledger row is never changed but by a fold, so a row added
+    after the rows were read stays as it is and every key keeps its sum. A second fold of
+    the table waits for the first. Give ``key`` in the order of an index holding it, which
+    then hands the rows over sorted.
     """
-    partition = [F(field) for field in key]
-    rows = (
-        model._default_manager.order_by()
-        .annotate(
-            first=Window(Min("pk"), partition_by=partition),
-            rows=Window(Count("pk"), partition_by=partition),
-            **{f"sum_{s}": Window(Sum(s), partition_by=partition) for s in sums},
+    manager = model._default_manager
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
+        before = manager.count()
+        partition = [F(field) for field in key]
+        rows = (
+            manager.order_by()
+            .annotate(
+                first=Window(Min("pk"), partition_by=partition),
+                rows=Window(Count("pk"), partition_by=partition),
+                **{f"sum_{s}": Window(Sum(s), partition_by=partition) for s in sums},
+            )
+            .filter(Q(rows__gt=1) | Q(**{f"sum_{s}": 0 for s in sums}))
+            .values_list("pk", "first", *(f"sum_{s}" for s in sums))
         )
-        .filter(Q(rows__gt=1) | Q(**{f"sum_{s}": 0 for s in sums}))
-        .values_list("pk", "first", *(f"sum_{s}" for s in sums))
-    )
-    gone: list[int] = []
-    kept: list[models.Model] = []
-    for pk, first, *summed in rows.iterator(chunk_size=CHUNK):
-        if pk != first or not any(summed):
-            gone.append(pk)
-        else:
-            kept.append(model(pk=pk, **dict(zip(sums, summed, strict=True))))
-    model._default_manager.bulk_update(kept, list(sums), batch_size=500)
-    for start in range(0, len(gone), CHUNK):
-        model._default_manager.filter(pk__in=gone[start : start + CHUNK]).delete()
-    return len(gone)
+        gone: list[int] = []
+        kept: list[models.Model] = []
+        for pk, first, *summed in rows.iterator(chunk_size=CHUNK):
+            if pk != first or not any(summed):
+                gone.append(pk)
+            else:
+                kept.append(model(pk=pk, **dict(zip(sums, summed, strict=True))))
+        manager.bulk_update(kept, list(sums), batch_size=500)
+        for start in range(0, len(gone), CHUNK):
+            manager.filter(pk__in=gone[start : start + CHUNK]).delete()
+    return before, before - len(gone)

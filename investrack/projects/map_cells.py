@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, DecimalField, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Round
 
@@ -148,13 +148,7 @@ def map_cells_rebuild() -> int:
     return _insert(map_cells_expected())
 
 
-@transaction.atomic
 def map_cells_fold() -> tuple[int, int]:
     """Fold the rows the writes added into one per key (the daily job); returns the rows
-    before and after. Writers go on meanwhile; a second fold waits for the first."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = MapCell._meta.db_table
-            cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
-    before = MapCell.objects.count()
-    return before, before - fold_ledger(MapCell, KEY, ["projects", "investment"])
+    before and after. Writers go on meanwhile."""
+    return fold_ledger(MapCell, KEY, ["projects", "investment"])

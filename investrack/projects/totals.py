@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -384,19 +384,13 @@ def _fold(model) -> tuple[int, int]:
     (index,) = model._meta.indexes
     key = [model._meta.get_field(f).attname for f in index.fields[:-2]]
     assert set(key) == {*SHARE_KEY, *(["recorded_on"] if model is StageTotalDay else [])}
-    before = model.objects.count()
-    return before, before - fold_ledger(model, key, ["projects", "investment"])
+    return fold_ledger(model, key, ["projects", "investment"])
 
 
 @transaction.atomic
 def stage_totals_fold() -> tuple[int, int]:
     """Fold the rows the writes added into one row per key (per key and day recorded, in
     the totals by day); the daily job does it. Returns the rows of the totals before and
-    after. Writers go on meanwhile; a second fold waits for the first."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for model in (StageTotal, StageTotalDay):
-                table = model._meta.db_table
-                cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
+    after. Writers go on meanwhile."""
     _fold(StageTotalDay)
     return _fold(StageTotal)

@@ -7,7 +7,7 @@ import datetime
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, QuerySet, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -173,16 +173,10 @@ def light_totals_rebuild() -> int:
     return len(rows)
 
 
-@transaction.atomic
 def light_totals_fold() -> tuple[int, int]:
     """Fold the rows the day's changes added into one per key (the daily job); returns the
-    rows before and after. Writers go on meanwhile; a second fold waits for the first."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = LightTotal._meta.db_table
-            cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
-    before = LightTotal.objects.count()
-    return before, before - fold_ledger(LightTotal, LIGHT_TOTAL_KEY, ["projects"])
+    rows before and after. Writers go on meanwhile."""
+    return fold_ledger(LightTotal, LIGHT_TOTAL_KEY, ["projects"])
 
 
 def lights_outdated() -> None:
