@@ -24,6 +24,17 @@ from investrack.projects.models import (
 )
 
 
+def _differences(expected: dict, kept: dict, missing=None) -> list:
+    """``(key, expected, kept)`` for every key where the two differ (a key one lacks counts
+    as ``missing``)."""
+    keys = set(expected) | set(kept)
+    return [
+        (k, expected.get(k), kept.get(k))
+        for k in keys
+        if expected.get(k, missing) != kept.get(k, missing)
+    ]
+
+
 def _stage_drift(projects, totals) -> list:
     from investrack.projects.totals import SHARE_KEY, _shares_of
 
@@ -33,12 +44,7 @@ def _stage_drift(projects, totals) -> list:
     for row in totals.order_by().values(*fields).annotate(n=Sum("projects"), a=Sum("investment")):
         if row["n"] or row["a"]:
             kept[tuple(row[f] for f in fields)] = [row["n"], row["a"]]
-    keys = set(expected) | set(kept)
-    return [
-        (key, expected.get(key), kept.get(key))
-        for key in keys
-        if (expected.get(key) or [0, Decimal(0)]) != (kept.get(key) or [0, Decimal(0)])
-    ]
+    return _differences(expected, kept, missing=[0, Decimal(0)])
 
 
 def _current_drift(projects, totals) -> list:
@@ -60,8 +66,7 @@ def _current_drift(projects, totals) -> list:
         .annotate(n=Sum("projects"), a=Sum("investment"))
         if g["n"] or g["a"]
     }
-    keys = set(expected) | set(kept)
-    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+    return _differences(expected, kept)
 
 
 def _progress_drift(reports, totals) -> list:
@@ -91,8 +96,7 @@ def _progress_drift(reports, totals) -> list:
         .order_by()
         if g["n"] or g["i"] or g["f"]
     }
-    keys = set(expected) | set(kept)
-    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+    return _differences(expected, kept)
 
 
 def _light_drift(projects, as_of: datetime.date) -> list:
@@ -114,8 +118,7 @@ def _light_drift(projects, as_of: datetime.date) -> list:
             project__in=projects.values("pk")
         ).values_list("project_id", "light", "region_id", "park_id", "tier")
     }
-    keys = set(now) | set(kept)
-    return [(pk, now.get(pk), kept.get(pk)) for pk in keys if now.get(pk) != kept.get(pk)]
+    return _differences(now, kept)
 
 
 def _light_total_drift(region_ids) -> list:
@@ -127,8 +130,7 @@ def _light_total_drift(region_ids) -> list:
         recorded = recorded.filter(region_id__in=region_ids)
         totals = totals.filter(region_id__in=region_ids)
     expected, kept = light_totals_expected(recorded), light_totals_kept(totals)
-    keys = set(expected) | set(kept)
-    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+    return _differences(expected, kept)
 
 
 def _search_drift(projects) -> list:
@@ -147,8 +149,7 @@ def _map_drift(projects, cells) -> list:
     from investrack.projects.map_cells import map_cells_expected, map_cells_kept
 
     expected, kept = map_cells_expected(projects), map_cells_kept(cells)
-    keys = set(expected) | set(kept)
-    return [(k, expected.get(k), kept.get(k)) for k in keys if expected.get(k) != kept.get(k)]
+    return _differences(expected, kept)
 
 
 def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, list]:
