@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Case, CharField, Count, F, IntegerField, QuerySet, Sum, Value, When
 from django.db.models.expressions import Expression
@@ -41,7 +40,11 @@ from investrack.projects.models import (
     StageTotal,
     StageTotalDay,
 )
-from investrack.projects.selectors import decorated_rows, projects_visible_to
+from investrack.projects.selectors import (
+    ROW_FIELDS,
+    decorated_in_order,
+    projects_visible_to,
+)
 from investrack.regions.models import ChainLink, Indicator, Industry, IndustryChain, Park, Region
 
 
@@ -362,7 +365,8 @@ def largest_projects(area: Area, as_of: datetime.date, *, count: int = 20) -> li
         top = area.projects.order_by("-total_investment", "pk").values("pk")[:largest]
         projects = list(
             wanted.filter(pk__in=top)
-            .select_related("region", "park")
+            .select_related("region")
+            .only("name", "stage", "total_investment", "region__name")
             .order_by("-total_investment", "pk")[:count]
         )
         if len(projects) == count:
@@ -377,12 +381,10 @@ def largest_projects(area: Area, as_of: datetime.date, *, count: int = 20) -> li
             ProjectLight.objects.filter(project_id__in=ids).values_list("project_id", "light")
         )
         ids = [pk for pk in ids if lights.get(pk)]
-    explained: dict[int, Any] = (
-        {p.pk: p for p in decorated_rows(book).filter(pk__in=ids)} if ids else {}
-    )
+    explained = {p.pk: p for p in decorated_in_order(ids, book, fields=ROW_FIELDS)}
     for project in projects:
         lit = explained.get(project.pk)
-        project.light = book.light_of(lit) if lit else 0  # type: ignore[attr-defined]
+        project.light = lit.light if lit else 0  # type: ignore[attr-defined]
         project.light_reasons = [text for _level, text in book.reasons(lit)] if lit else []
     return projects
 

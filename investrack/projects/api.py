@@ -10,15 +10,17 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.responses import NinjaJSONEncoder
 from ninja.throttling import AnonRateThrottle
 from pydantic import AfterValidator
 
 from investrack.accounts.permissions import parks_for, regions_for
 from investrack.projects import open_data, selectors, services
 from investrack.projects.investor_keys import credit_code_clean, validate_credit_code
-from investrack.projects.models import STAGE_DATE_FIELD, Category, Stage, StageEvent
+from investrack.projects.models import STAGE_DATE_FIELD, Category, Project, Stage, StageEvent
 from investrack.regions.models import Indicator, Industry
 
 router = Router(tags=["projects"])
@@ -110,6 +112,35 @@ class ProjectOut(Schema):
     @staticmethod
     def resolve_stage_label(obj) -> str:
         return str(Stage(obj.stage).label)
+
+
+# What ProjectOut reads of a row in a list: its own columns and the related records' codes
+# and names its resolvers read (the other columns, and the people, are not loaded).
+ROW_FIELDS = tuple(
+    name for name in ProjectOut.model_fields if name in {f.name for f in Project._meta.fields}
+) + ("region__code", "region__name", "park__code", "industry__code", "investor__name",
+     "investor__credit_code")  # fmt: skip
+_WRITERS = {name: getattr(ProjectOut, f"resolve_{name}", None) for name in ProjectOut.model_fields}
+
+
+def rows_out(rows: list) -> list[dict]:
+    """The rows of a list as ProjectOut writes them, field by field (by its resolver where
+    it has one), without pydantic checking every value of rows read from our own tables:
+    that check was a quarter of a page's time. A test holds the two to the same JSON."""
+    return [
+        {
+            name: write(row) if write else getattr(row, name, None)
+            for name, write in _WRITERS.items()
+        }
+        for row in rows
+    ]
+
+
+def _json(page: dict) -> JsonResponse:
+    """A page written out as ninja's renderer writes it (decimals as strings)."""
+    return JsonResponse(
+        page, encoder=NinjaJSONEncoder, content_type="application/json; charset=utf-8"
+    )
 
 
 class ProjectPage(Schema):
@@ -331,10 +362,11 @@ def project_list(
     qs = filterset.rows.order_by("-id")
     if cursor:
         qs = qs.filter(id__lt=_decode(cursor))
-    rows = selectors.decorated_slice(qs, filterset.book, 0, limit + 1)
+    rows = selectors.decorated_slice(qs, filterset.book, 0, limit + 1, fields=ROW_FIELDS)
     more = len(rows) > limit
     rows = rows[:limit]
-    return {"items": rows, "next_cursor": _encode(rows[-1].pk) if more and rows else None}
+    page = {"items": rows_out(rows), "next_cursor": _encode(rows[-1].pk) if more and rows else None}
+    return _json(page)
 
 
 @router.post("", response={201: ProjectOut}, summary="Create a project")
@@ -359,12 +391,11 @@ def work_list(
     """促签约, 促开工, 促竣工, 促投产: furthest past the planned date first."""
     filterset = selectors.work_list(user=request.user, kind=kind, params=_params(request))
     _check_filter(filterset)
-    return {
-        "items": selectors.decorated_slice(filterset.rows, filterset.book, offset, offset + limit),
-        "count": _count(filterset),
-        "offset": offset,
-        "limit": limit,
-    }
+    rows = selectors.decorated_slice(
+        filterset.rows, filterset.book, offset, offset + limit, fields=ROW_FIELDS
+    )
+    page = {"items": rows_out(rows), "count": _count(filterset), "offset": offset, "limit": limit}
+    return _json(page)
 
 
 @router.get(

@@ -106,6 +106,27 @@ def test_dashboard_queries_do_not_grow_with_projects(
         assert client.get(reverse("insights:dashboard")).status_code == 200
 
 
+def test_the_largest_projects_say_which_is_lit_and_why(client_for, city_admin, make_project):
+    """The dashboard's twenty largest: a red one with its dot and its reason, computed for
+    the day and then read from the recorded lights; an unlit one with neither."""
+    from investrack.closed_loop.services.light_records import lights_record
+    from investrack.conftest import days_ago
+
+    make_project(name="迟迟未开工的大项目", stage=Stage.SIGNED, total_investment=50 * YI,
+                 dates={Stage.SIGNED: days_ago(400)})  # fmt: skip
+    make_project(name="刚签约的项目", stage=Stage.SIGNED, total_investment=40 * YI,
+                 dates={Stage.SIGNED: days_ago(2)})  # fmt: skip
+    client = client_for(city_admin)
+    for recorded in (False, True):
+        if recorded:
+            lights_record()
+        page = client.get(reverse("insights:dashboard")).content.decode()
+        rows = page.split('id="largest"')[1].split("</tbody>")[0].split("<tr>")[2:]
+        assert "迟迟未开工的大项目" in rows[0] and "刚签约的项目" in rows[1]
+        assert 'class="light l2"' in rows[0] and "签约已400天仍未开工" in rows[0], recorded
+        assert "light" not in rows[1].replace("刚签约", "")
+
+
 def test_the_race_shows_the_city_but_links_only_inside_the_jurisdiction(
     client_for, county_staff, county, other_county, projects
 ):

@@ -78,6 +78,33 @@ def test_list_rows_name_their_county_park_industry_and_investor(api, make_projec
     assert page["count"] == 2  # the working list's count, from the kept totals
 
 
+def test_a_list_row_says_what_the_project_read_alone_says(api, make_project, park):
+    """A list's rows are written field by field, one read alone through the schema: the two
+    agree on every field, filled or empty."""
+    from investrack.projects.services import InvestorName
+    from investrack.regions.models import Industry
+
+    make_project(
+        name="全字段项目", park=park, industry=Industry.objects.get(code="3612"),
+        investor=InvestorName("鹿城新材料有限公司", "foreign", "91330302MA2ABCDE1X"),
+        total_investment=Decimal("123456789.50"), foreign_investment=Decimal("2000000"),
+        foreign_currency="USD", land_area=Decimal("85.5"), expected_annual_tax=Decimal("300000"),
+        planned_start_date=days_ago(3), description="一期厂房", national_code="2401-330302-04-01-123456",
+        stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(40)},
+    )  # fmt: skip
+    make_project(name="空字段项目")
+    for url in ("/projects", "/projects/lists/to-start"):
+        status, page = api.call("get", url)
+        assert status == 200
+        for row in page["items"]:
+            _status, alone = api.call("get", f"/projects/{row['id']}")
+            assert {k: v for k, v in row.items() if k not in ("light", "open_problems")} == {
+                k: v for k, v in alone.items() if k not in ("light", "open_problems")
+            }
+            assert isinstance(row["light"], int) and isinstance(row["open_problems"], int)
+    assert page["items"][0]["investor_credit_code"] == "91330302MA2ABCDE1X"
+
+
 def test_create_read_and_update_with_optimistic_concurrency(api, county):
     status, body = api.call("post", "/projects", {
         "name": "API项目", "code": "API-1", "region": "330302", "total_investment": "150000000",
