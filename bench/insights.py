@@ -83,10 +83,12 @@ def _bare_sql(period, runs: int) -> list[tuple[str, float, int]]:
     from django.db import connection
 
     from investrack.insights.indicators import stage_family, stage_totals_family
-    from investrack.projects.models import Project, StageTotal
+    from investrack.projects.figures import KeptStages
+    from investrack.projects.models import Project, StageTotal, StageTotalDay
 
+    kept = KeptStages(StageTotal.objects.all(), StageTotalDay.objects.all()).in_months(period)
     queries = {
-        "totals (floor)": stage_totals_family(StageTotal.objects.all(), period, "region"),
+        "totals (floor)": stage_totals_family(kept.now, period, "region"),
         "projects": stage_family(Project.objects.all(), period, "region"),
     }
     timed = []

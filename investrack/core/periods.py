@@ -32,6 +32,15 @@ def last_of_month(day: datetime.date) -> datetime.date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+def months_from(first: datetime.date, last: datetime.date) -> list[datetime.date]:
+    """The first days of the months from ``first``'s to ``last``'s."""
+    months, month = [], first_of_month(first)
+    while month <= last:
+        months.append(month)
+        month = last_of_month(month) + datetime.timedelta(days=1)
+    return months
+
+
 @dataclass(frozen=True)
 class Period:
     """From the first day of one month to the last day of another, seen as of a date."""

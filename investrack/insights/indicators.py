@@ -41,7 +41,6 @@ from investrack.projects.figures import (  # noqa: F401
     stage_figures,
     stage_totals_family,
     stage_totals_figures,
-    stage_totals_in,
     totals_alive,
     totals_in,
 )

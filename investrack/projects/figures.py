@@ -39,7 +39,7 @@ from django.db.models import (
 )
 from django.utils.translation import gettext as _
 
-from investrack.core.periods import HUNDRED, Period, first_of_month
+from investrack.core.periods import HUNDRED, Period, first_of_month, months_from
 from investrack.core.units import YI, format_amount
 from investrack.projects.models import (
     STAGE_DATE_FIELD,
@@ -309,13 +309,6 @@ def _figures_by(rows, by: str | None) -> dict:
 # --- the same figures from the monthly stage totals (StageTotal) ---------------------------
 
 
-def stage_totals_in(period: Period, *, since: datetime.date | None = None) -> Q:
-    """Rows of the period's months (or from ``since``), of projects not dropped by the
-    as-of date (exact when ``period.on_totals``)."""
-    months = Q(month__gte=since or period.start, month__lte=first_of_month(period.until))
-    return months & totals_alive(period.as_of)
-
-
 @dataclass(frozen=True)
 class KeptStages:
     """The stage totals of a scope (``now``) and the same scope's totals by day recorded
@@ -327,6 +320,22 @@ class KeptStages:
 
     def filter(self, *args: Q, **kwargs: object) -> KeptStages:
         return KeptStages(self.now.filter(*args, **kwargs), self.by_day.filter(*args, **kwargs))
+
+    def in_months(self, period: Period, *, since: datetime.date | None = None) -> KeptStages:
+        """Rows of the period's months (or from ``since``), of projects not dropped by the
+        as-of date (exact when ``period.on_totals``). On the rows by day the months are
+        named one by one, not as a range: those recorded after a day are then reached month
+        by month through the index that leads with kind, month and day recorded, where a
+        range read every row of the months (a dashboard's figures as known on a day, each:
+        21 → 0.4 ms at 10⁵ on SQLite, 38 → 5 ms at 10⁶ on PostgreSQL). The totals now keep
+        the range: given the list, SQLite joined the counties first and PostgreSQL read
+        every month (7 → 23 ms)."""
+        first, last = since or period.start, first_of_month(period.until)
+        alive = totals_alive(period.as_of)
+        return KeptStages(
+            self.now.filter(alive, month__gte=first, month__lte=last),
+            self.by_day.filter(alive, month__in=months_from(first, last)),
+        )
 
     def read(self, period: Period, build: Callable[[QuerySet], Iterable[dict]],
              keys: tuple[str, ...]) -> list[dict]:  # fmt: skip
@@ -357,7 +366,8 @@ def _reached(stage: Stage, **more) -> Q:
 
 
 def stage_totals_family(totals: QuerySet, period: Period, by: str | None) -> QuerySet:
-    """The one query of the stage family over the monthly stage totals."""
+    """The one query of the stage family over the monthly stage totals (of the period's
+    months: :meth:`KeptStages.in_months`)."""
     signed = _reached(Stage.SIGNED)
     started_by = Q(kind=StageTotal.Kind.START, started_month__lte=first_of_month(period.as_of))
     columns = {
@@ -369,9 +379,7 @@ def stage_totals_family(totals: QuerySet, period: Period, by: str | None) -> Que
         columns[indicator.value] = Sum("projects", filter=_reached(Stage.SIGNED, tier__gte=tier))
     for indicator, stage in REACHED_STAGE.items():
         columns[indicator.value] = Sum("projects", filter=_reached(stage))
-    qs = totals.order_by().filter(
-        stage_totals_in(period), kind__in=[StageTotal.Kind.REACHED, StageTotal.Kind.START]
-    )
+    qs = totals.order_by().filter(kind__in=[StageTotal.Kind.REACHED, StageTotal.Kind.START])
     return _grouped(qs, by).annotate(**columns)
 
 
@@ -379,7 +387,9 @@ def stage_totals_figures(kept: KeptStages, period: Period, by: str | None) -> di
     """The stage family from the monthly stage totals (``period.on_totals`` must hold): the
     same figures as :func:`stage_figures`, from a few thousand rows (as known on
     ``period.known_on``: less the rows recorded after it)."""
-    rows = kept.read(period, lambda qs: stage_totals_family(qs, period, by), (by or "whole",))
+    rows = kept.in_months(period).read(
+        period, lambda qs: stage_totals_family(qs, period, by), (by or "whole",)
+    )
     return _figures_by(rows, by)
 
 
