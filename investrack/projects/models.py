@@ -408,7 +408,6 @@ class Project(models.Model):
                 name="project_stages_on_idx",
             ),
             models.Index(fields=["total_investment"], name="project_total_inv_idx"),
-            models.Index(fields=["industry"], name="project_industry_idx"),
             # Covers the overview's grouped count (stage, scope, amount, overdue) and the
             # working lists' order (planned date, days in stage) without the table.
             models.Index(
