@@ -334,12 +334,16 @@ def _replayed_shares(projects) -> dict[tuple, list]:
 
     summed: dict[tuple, list] = {}
     stage_fields = (*STAGE_DATE_FIELD.values(), "dropped_on")
-    rows = {r["pk"]: r for r in projects.order_by().values("pk", *SHARE_FIELDS)}
-    ids = sorted(rows)
+    ids = sorted(projects.order_by().values_list("pk", flat=True))
     today = timezone.localdate()
     start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     for start in range(0, len(ids), 5000):
         chunk = ids[start : start + 5000]
+        # Read chunk by chunk: an import's 100,000 rows at once took 90 MB beside its plan.
+        rows = {
+            r["pk"]: r
+            for r in projects.filter(among("pk", chunk)).order_by().values("pk", *SHARE_FIELDS)
+        }
         # The usual case, an import: everything recorded today, nothing to replay.
         earlier = set(
             StageEvent.objects.filter(among("project_id", chunk), recorded_at__lt=start_of_today)
