@@ -10,12 +10,23 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Max, Min, Q
 
 from investrack.accounts.permissions import is_bureau, scope
+from investrack.core.compiled import Likely
 from investrack.projects.models import Investor, Project, Stage
 from investrack.promotion.models import LeadDecision
 
-OPEN_LEADS = Q(
-    stage__in=[Stage.LEAD, Stage.NEGOTIATING], dropped_on__isnull=True, investor__isnull=False
-)
+
+def _open_leads(*, of_some_investors: bool = False):
+    """The open leads: 线索 or 在谈, not dropped, with an investor. Asked for some
+    investors' leads, SQLite is told that "not dropped" holds for most projects: it takes
+    that NULL for a rare value and walked every project by it (40 ms at 10⁵) instead of the
+    leads by investor; for the grouped read of every lead it is left plain (told, SQLite
+    read the whole table: 9 → 126 ms)."""
+    alive = Q(dropped_on__isnull=True)
+    return Project.objects.filter(
+        Likely(alive) if of_some_investors else alive,
+        stage__in=[Stage.LEAD, Stage.NEGOTIATING],
+        investor__isnull=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -35,7 +46,7 @@ def _registered(project: Project):
     return (project.lead_on or project.stage_since, project.created_at, project.pk)
 
 
-def _same_investor_groups(leads) -> list[list[Project]]:
+def _same_investor_groups() -> list[list[Project]]:
     """The open leads grouped by investor, only groups spanning two counties or more.
 
     Found in two cheap steps, since the queue is read on every visit: the investors whose
@@ -43,7 +54,7 @@ def _same_investor_groups(leads) -> list[list[Project]]:
     and codes that two investor rows share (from the investors' indexes); only the open
     leads of those are read and joined."""
     spread = (
-        leads.values("investor_id").annotate(low=Min("region_id"), high=Max("region_id"))
+        _open_leads().values("investor_id").annotate(low=Min("region_id"), high=Max("region_id"))
         .filter(low__lt=F("high")).values_list("investor_id", flat=True)
     )  # fmt: skip
     shared_keys = (
@@ -54,12 +65,20 @@ def _same_investor_groups(leads) -> list[list[Project]]:
         Investor.objects.exclude(credit_code="").values("credit_code").annotate(n=Count("pk"))
         .filter(n__gte=2).values_list("credit_code", flat=True)
     )  # fmt: skip
+    investors = set(spread)
+    keys, codes = list(shared_keys), list(shared_codes)
+    if keys or codes:
+        investors.update(
+            Investor.objects.filter(Q(name_key__in=keys) | Q(credit_code__in=codes)).values_list(
+                "pk", flat=True
+            )
+        )
+    # The leads of those investors (the investors' names asked in the same condition made
+    # SQLite read every project).
     rows = list(
-        leads.filter(
-            Q(investor_id__in=list(spread))
-            | Q(investor__name_key__in=list(shared_keys))
-            | Q(investor__credit_code__in=list(shared_codes))
-        ).select_related("investor", "region", "park", "created_by")
+        _open_leads(of_some_investors=True)
+        .filter(investor_id__in=sorted(investors))
+        .select_related("investor", "region", "park", "created_by")
     )
     # Join leads sharing a code or a name key (a union of both relations).
     parent: dict[int, int] = {p.pk: p.pk for p in rows}
@@ -89,7 +108,7 @@ def lead_conflicts(user) -> list[Conflict]:
     """The undecided conflicts the user is concerned by (``None``: all): every one for the city bureau, those
     with a lead of the user's county (or park) for county staff. Each later lead of another
     county is paired with the first lead registered."""
-    groups = _same_investor_groups(Project.objects.filter(OPEN_LEADS))
+    groups = _same_investor_groups()
     if not groups:
         return []
     ids = [p.pk for g in groups for p in g]
