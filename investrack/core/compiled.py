@@ -1,5 +1,5 @@
 """Expressions turned into SQL once, for queries built again on every request; and a
-condition's likelihood told to SQLite's planner.
+condition's likelihood, or the partial index to read, told to SQLite's planner.
 
 Django compiles every expression of a query each time the query runs. A page of 50 rows
 with the day's warning rules (two CASEs of subqueries per rule) spent more time compiling
@@ -8,7 +8,9 @@ them than the database spent running them; their SQL does not change within a da
 
 from __future__ import annotations
 
-from django.db import DEFAULT_DB_ALIAS
+import functools
+
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import BooleanField, ExpressionWrapper, Func, Model, Q
 from django.db.models.expressions import BaseExpression, RawSQL
 from django.db.models.sql import Query
@@ -45,3 +47,22 @@ class Likely(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"likelihood({sql}, {float(self.probability)!r})", params
+
+
+@functools.cache
+def _partial_index_rows(model: type[Model], name: str) -> RawSQL:
+    index = next(i for i in model._meta.indexes if i.name == name)
+    where = compiled(model, ExpressionWrapper(index.condition, output_field=BooleanField()))
+    table = model._meta.db_table
+    return RawSQL(f'SELECT "id" FROM "{table}" INDEXED BY "{name}" WHERE {where.sql}', where.params)
+
+
+def through_index(model: type[Model], name: str) -> Q:
+    """The rows of ``model``'s partial index ``name``, to add to its own condition: on
+    SQLite, as ``pk IN`` the rows read through that index. With no statistics of skew, SQLite
+    takes "not dropped" (a NULL) for a rare value and read a city's every project by county
+    and amount to count its 3,000 stalled ones (195 → 15 ms at 10⁵). PostgreSQL chooses
+    the partial index itself: nothing is added."""
+    if connection.vendor != "sqlite":
+        return Q()
+    return Q(pk__in=_partial_index_rows(model, name))

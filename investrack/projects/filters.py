@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from investrack.accounts.permissions import parks_for, regions_for, scope
 from investrack.closed_loop.lights import LightBook, in_stages_on
 from investrack.closed_loop.models import Light, LightTotal
-from investrack.core.compiled import Likely
+from investrack.core.compiled import Likely, through_index
 from investrack.core.forms import QuickCheckboxes, QuickSelect
 from investrack.core.periods import Period
 from investrack.core.units import YI
@@ -269,7 +269,8 @@ class ProjectFilter(django_filters.FilterSet):
         if value == "active":
             return queryset.filter(Likely(Q(dropped_on__isnull=True)))
         if value == "stalled":  # (as the stalled projects' own index says it)
-            return queryset.filter(dropped_on__isnull=True, is_stalled=True)
+            stalled = through_index(Project, "project_stalled_idx")
+            return queryset.filter(stalled, dropped_on__isnull=True, is_stalled=True)
         if value == "dropped":
             return queryset.filter(dropped_on__isnull=False)
         return queryset

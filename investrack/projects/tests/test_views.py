@@ -176,6 +176,33 @@ def test_drop_and_stalled_from_the_project_page(client_for, county_staff, make_p
     assert project.name in dropped
 
 
+def test_the_stalled_list_holds_the_stalled_projects_of_the_jurisdiction(
+    client_for, county_staff, make_project, other_staff, other_county
+):
+    """The stalled projects (not the dropped ones, not those going again), counted as the
+    list shows them, inside the user's county."""
+    stalled, resumed, dropped = (
+        make_project(name=name, stage=Stage.SIGNED, dates={Stage.SIGNED: days_ago(10)})
+        for name in ("停滞的项目", "复工的项目", "终止的项目")
+    )
+    make_project(name="在推进的项目")
+    theirs = make_project(actor=other_staff, region=other_county, name="瑞安停滞项目")
+    client_for(other_staff).post(reverse("projects:stalled", args=[theirs.pk]),
+                                 {"stalled": "1", "reason": "资金未到位"})  # fmt: skip
+    client = client_for(county_staff)
+    for project in (stalled, resumed, dropped):
+        client.post(reverse("projects:stalled", args=[project.pk]),
+                    {"stalled": "1", "reason": "资金未到位"})  # fmt: skip
+    client.post(
+        reverse("projects:stalled", args=[resumed.pk]), {"stalled": "0"}
+    )  # as the page sends
+    client.post(reverse("projects:drop", args=[dropped.pk]),
+                {"effective_date": days_ago(1).isoformat(), "reason": "企业撤资"})  # fmt: skip
+    response = client.get(reverse("projects:list"), {"status": "stalled"})
+    assert [p.name for p in response.context["page"]] == ["停滞的项目"]
+    assert response.context["page"].paginator.count == 1
+
+
 def test_progress_report_form(client_for, county_staff, make_project):
     project = make_project(stage=Stage.STARTED, dates={Stage.STARTED: days_ago(90)})
     client = client_for(county_staff)
