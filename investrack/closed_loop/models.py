@@ -486,7 +486,9 @@ class ProjectLight(LightPlace):
     class Meta:
         verbose_name = _("recorded light")
         verbose_name_plural = _("recorded lights")
-        indexes = [models.Index(fields=["light", "since"], name="light_level_since_idx")]
+        # A light's projects, read from the index alone: a list of the red ones is the
+        # projects of this list (on SQLite the project's key is not the row's own id).
+        indexes = [models.Index(fields=["light", "project"], name="light_project_idx")]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.get_light_display()} {self.since}"
