@@ -1,5 +1,6 @@
 """The daily job: record today's lights, remind, escalate, e-mail, recover interrupted
-imports, fold the kept ledgers, check the kept tables, keep last month's standings.
+imports, fold the kept ledgers, check the kept tables, count SQLite's statistics again,
+keep last month's standings.
 Idempotent: a second run on the same day finds nothing new to record and nobody new to
 tell. Each app keeps its own part; this module only runs them in order."""
 
@@ -14,6 +15,7 @@ from investrack.closed_loop import robots
 from investrack.closed_loop.follow_up import problems_follow_up
 from investrack.closed_loop.notifications import send_pending_emails
 from investrack.closed_loop.services import light_totals_fold, lights_record
+from investrack.core.compiled import planner_statistics
 from investrack.core.jobs import recorded
 from investrack.insights.services import race_snapshot_take, race_snapshots_due
 from investrack.projects.imports import recover_interrupted
@@ -66,6 +68,7 @@ def _daily(*, as_of: datetime.date) -> dict:
     result["light_totals"] = light_totals_fold()[1]
     # After the lights of the day were recorded: the kept tables must agree with the rows.
     result["drift"] = drift_check(as_of=as_of)
+    result["planner_statistics"] = planner_statistics()
     # On the first run of a month: keep last month's horse-race standings.
     result["standings_kept"] = sum(
         race_snapshot_take(city=city, month=month)

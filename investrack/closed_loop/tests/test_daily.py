@@ -215,3 +215,20 @@ def test_the_daily_job_folds_the_light_totals_and_rebuild_totals_makes_them_agai
     assert drift()["light_totals"]
     call_command("rebuild_totals", stdout=io.StringIO())
     assert not any(drift().values())
+
+
+def test_the_daily_job_counts_sqlites_statistics_of_the_projects_again(make_project):
+    """SQLite chooses the indexes the pages were measured with only when it has counted the
+    tables (an index a migration adds has no statistics until then)."""
+    from django.db import connection
+
+    make_project(name="统计项目")
+    result = daily_run(as_of=days_ago(0))
+    if connection.vendor != "sqlite":
+        assert result["planner_statistics"] is False  # PostgreSQL's autovacuum keeps its own
+        return
+    assert result["planner_statistics"] is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT idx FROM sqlite_stat1 WHERE tbl = 'projects_project'")
+        indexes = {row[0] for row in cursor.fetchall()}
+    assert "project_newest_idx" in indexes
