@@ -54,8 +54,10 @@ class Likely(Func):
 def _partial_index_rows(model: type[Model], name: str) -> RawSQL:
     index = next(i for i in model._meta.indexes if i.name == name)
     where = compiled(model, ExpressionWrapper(index.condition, output_field=BooleanField()))
-    table = model._meta.db_table
-    return RawSQL(f'SELECT "id" FROM "{table}" INDEXED BY "{name}" WHERE {where.sql}', where.params)
+    table, key = model._meta.db_table, model._meta.pk.column
+    return RawSQL(
+        f'SELECT "{key}" FROM "{table}" INDEXED BY "{name}" WHERE {where.sql}', where.params
+    )
 
 
 def through_index(model: type[Model], name: str) -> Q:
