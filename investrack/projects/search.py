@@ -12,6 +12,7 @@ their ``tsvector``; both created by migration 0007. The write hook keeps the ter
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -93,7 +94,10 @@ def search_condition(value: str) -> Q:
             from investrack.projects.models import Project
 
             ids += Project.objects.filter(code=value).values_list("pk", flat=True)
-            return Q(pk__in=sorted(set(ids)))
+            # As one JSON parameter: Django prepared each of a list's ids apart, for each
+            # query of the page (1,700 ids: 6 ms a request); SQLite's plan is the same.
+            listed = json.dumps(sorted(set(ids)))
+            return Q(pk__in=RawSQL("SELECT value FROM json_each(%s)", [listed]))
     if connection.vendor == "postgresql":
         # The exact codes inside the one subquery: an OR beside it made PostgreSQL read every
         # project (and their national codes, 260 ms at 10⁶ for a search that finds nothing).
