@@ -132,14 +132,21 @@ def _light_totals_add(before: dict, now: dict, project_ids: list[int]) -> None:
             change[tuple(before[pk])] -= 1
         if pk in now:
             change[tuple(now[pk])] += 1
-    LightTotal.objects.bulk_create(
+    _light_totals_insert(change)
+
+
+def _light_totals_insert(counts: dict[tuple, int]) -> int:
+    """Rows of the light totals, ``{(light, county, park, size tier): projects}`` (the
+    zero ones left out); returns how many."""
+    rows = LightTotal.objects.bulk_create(
         [
             LightTotal(light=light, region_id=region, park_id=park, tier=tier, projects=n)
-            for (light, region, park, tier), n in change.items()
+            for (light, region, park, tier), n in counts.items()
             if n
         ],
         batch_size=CHUNK,
     )
+    return len(rows)
 
 
 LIGHT_TOTAL_KEY = ("light", "region_id", "park_id", "tier")
@@ -163,14 +170,7 @@ def light_totals_expected(recorded: QuerySet | None = None) -> dict[tuple, int]:
 def light_totals_rebuild() -> int:
     """Count the light totals again from the recorded lights; returns their rows."""
     LightTotal.objects.all().delete()
-    rows = LightTotal.objects.bulk_create(
-        [
-            LightTotal(light=light, region_id=region, park_id=park, tier=tier, projects=n)
-            for (light, region, park, tier), n in light_totals_expected().items()
-        ],
-        batch_size=CHUNK,
-    )
-    return len(rows)
+    return _light_totals_insert(light_totals_expected())
 
 
 def light_totals_fold() -> tuple[int, int]:
