@@ -17,7 +17,7 @@ from investrack.accounts.permissions import get_for_user_or_404, scope
 from investrack.closed_loop.lights import LightBook
 from investrack.closed_loop.selectors import open_problem_count
 from investrack.core.compiled import compiled
-from investrack.core.periods import last_of_month
+from investrack.core.periods import last_of_month, months_from
 from investrack.projects.figures import figure_text, indicator_value
 from investrack.projects.filters import URGENCY, ProjectFilter
 from investrack.projects.models import (
@@ -37,16 +37,14 @@ def projects_visible_to(user: User) -> ProjectQuerySet:
     return Project.objects.visible_to(user)
 
 
-# The day's rules as SQL, compiled once per day and rules: resolving each rule's condition
-# against a query cost ~10 ms a request, compiling it ~3 ms; their compiled text, ~0.
-_lights_compiled: dict[tuple, dict] = {}
-# The projects annotated with them, built once too (annotating them took ~1 ms a list);
-# each read filters a copy.
-_decorated: dict[tuple, QuerySet[Project]] = {}
+# The day's rules as SQL, compiled once per day and rules (resolving each rule's condition
+# against a query cost ~10 ms a request, compiling it ~3 ms; their compiled text, ~0), and
+# the projects annotated with them (~1 ms a list), which each read filters a copy of.
+_day_rules: dict[tuple, tuple[dict, QuerySet[Project]]] = {}
 
 
-def _rules_key(book: LightBook) -> tuple:
-    return (
+def _for_rules(book: LightBook) -> tuple[dict, QuerySet[Project]]:
+    key = (
         book.as_of,
         book.live,
         tuple(
@@ -54,18 +52,22 @@ def _rules_key(book: LightBook) -> tuple:
             for r in book.rules
         ),
     )
+    kept = _day_rules.get(key)
+    if kept is None:
+        lights = {name: compiled(Project, e) for name, e in book.rule_lights().items()}
+        rows = Project.objects.select_related(
+            "region", "park", "industry", "responsible_person"
+        ).annotate(**lights, open_problems=_open_problems())
+        kept = (lights, rows)
+        _day_rules.clear()  # one day's rules at a time
+        _day_rules[key] = kept
+    return kept
 
 
 def rule_lights(book: LightBook) -> dict:
     """``book.rule_lights()`` (each rule's light, for the reasons), each compiled to SQL
     once: annotate projects with them, and ``book.light_of(row)`` is each row's light."""
-    key = _rules_key(book)
-    lights = _lights_compiled.get(key)
-    if lights is None:
-        lights = {name: compiled(Project, e) for name, e in book.rule_lights().items()}
-        _lights_compiled.clear()  # one day's rules at a time
-        _lights_compiled[key] = lights
-    return lights
+    return _for_rules(book)[0]
 
 
 @functools.cache
@@ -77,15 +79,7 @@ def decorated_rows(book: LightBook) -> QuerySet[Project]:
     """Projects with their people, each rule's light, and their open problems: filter it
     to the rows wanted (shown, not sorted by light: each row's own light is
     ``book.light_of(row)``, set by the paginator and :func:`decorated_slice`)."""
-    key = _rules_key(book)
-    rows = _decorated.get(key)
-    if rows is None:
-        rows = Project.objects.select_related(
-            "region", "park", "industry", "responsible_person"
-        ).annotate(**rule_lights(book), open_problems=_open_problems())
-        _decorated.clear()
-        _decorated[key] = rows
-    return rows.all()
+    return _for_rules(book)[1].all()
 
 
 # What a row of a list shows (the project tables, the leader view, the big screen) and what
@@ -393,11 +387,7 @@ def investment_curve(*, project: Project, reports: list) -> dict | None:
 
     first = reports[0].period
     last = max(reports[-1].period, (end or first).replace(day=1))
-    months: list[datetime.date] = []
-    month = first
-    while month <= last and len(months) < 240:
-        months.append(month)
-        month = last_of_month(month) + datetime.timedelta(days=1)
+    months = months_from(first, last)[:240]
     actual = {r.period: round(float(r.cumulative) / 10_000, 2) for r in reports}
     return {
         "months": [f"{m:%Y-%m}" for m in months],
