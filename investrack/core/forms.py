@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -128,26 +128,28 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 class QuickSelect(forms.Select):
     """A ``<select>`` written in Python. Django renders a template for every option, which a
-    filter bar of long lists (counties, parks, tags) pays on every request of every list."""
+    filter bar of long lists (counties, parks, tags) pays on every request of every list;
+    and builds a dict of attributes for each (3.6 ms of the project list's filter bar):
+    the options are written straight from the choices."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        options = []
-        for _group, group_options, _index in context["optgroups"]:
-            for option in group_options:
-                options.append(
-                    format_html(
-                        '<option value="{}"{}>{}</option>',
-                        option["value"] if option["value"] is not None else "",
-                        mark_safe(" selected") if option["selected"] else "",
-                        option["label"],
-                    )
-                )
+        wanted = set(self.format_value(value))
+        options, chosen = [], False
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):  # a group of options: as Django writes it
+                return super().render(name, value, attrs, renderer)
+            option_value = "" if option_value is None else str(option_value)
+            selected = not chosen and option_value in wanted  # only the first, as Django
+            chosen = chosen or selected
+            options.append(
+                f'<option value="{conditional_escape(option_value)}"'
+                f"{' selected' if selected else ''}>{conditional_escape(label)}</option>"
+            )
         return format_html(
             '<select name="{}"{}>{}</select>',
-            context["name"],
-            flatatt(context["attrs"]),
-            mark_safe("".join(options)),
+            name,
+            flatatt(self.build_attrs(self.attrs, attrs)),
+            mark_safe("".join(options)),  # noqa: S308 (each part escaped above)
         )
 
 
@@ -156,21 +158,31 @@ class QuickCheckboxes(forms.CheckboxSelectMultiple):
     paid on every request of the project list)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        context = self.get_context(name, value, attrs)["widget"]
-        boxes = [
-            format_html(
-                '<div><label for="{}"><input type="checkbox" name="{}" value="{}"{}> {}</label></div>',
-                option["attrs"].get("id", ""),
-                option["name"],
-                option["value"],
-                flatatt(option["attrs"]),
-                option["label"],
+        wanted = set(self.format_value(value))
+        built = self.build_attrs(self.attrs, attrs)
+        boxes = []
+        for index, (option_value, label) in enumerate(self.choices):
+            if isinstance(label, list | tuple):  # a group of options: as Django writes it
+                return super().render(name, value, attrs, renderer)
+            option_value = "" if option_value is None else str(option_value)
+            box = dict(built)
+            if "id" in built:
+                box["id"] = f"{built['id']}_{index}"
+            if option_value in wanted:
+                box["checked"] = True
+            boxes.append(
+                format_html(
+                    '<div><label for="{}"><input type="checkbox" name="{}" value="{}"{}> {}'
+                    "</label></div>",
+                    box.get("id", ""),
+                    name,
+                    option_value,
+                    flatatt(box),
+                    label,
+                )
             )
-            for _group, options, _index in context["optgroups"]
-            for option in options
-        ]
         return format_html(
             "<div{}>{}</div>",
-            flatatt({"id": context["attrs"].get("id")}),
-            mark_safe("".join(boxes)),
+            flatatt({"id": built.get("id")}),
+            mark_safe("".join(boxes)),  # noqa: S308 (each part escaped above)
         )
