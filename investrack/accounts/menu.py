@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from investrack.accounts.models import Role
 from investrack.accounts.permissions import may_edit_projects
+from investrack.core.addresses import reversed_once
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def main_menu(user) -> list[Item]:
     items: list[Item] = []
 
     def add(key, label, name, *args):
-        items.append(Item(reverse(name, args=args), label, key))
+        items.append(Item(reversed_once(name, *args), label, key))
 
     if user.role == Role.DEPARTMENT_STAFF:
         add("problems", _("Problems"), "service:problems")

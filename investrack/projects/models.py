@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from investrack.core.addresses import record_address
 from investrack.core.models import AppendOnlyModel
 from investrack.projects.investor_keys import (
     credit_code_clean,
@@ -461,9 +462,7 @@ class Project(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("projects:detail", args=[self.pk])
+        return record_address("projects:detail", self.pk)
 
     @property
     def is_dropped(self) -> bool:
