@@ -128,9 +128,9 @@ def add_service_error(form: forms.Form, error: ValidationError) -> None:
 
 class QuickSelect(forms.Select):
     """A ``<select>`` written in Python. Django renders a template for every option, which a
-    filter bar of long lists (counties, parks, tags) pays on every request of every list;
-    and builds a dict of attributes for each (3.6 ms of the project list's filter bar):
-    the options are written straight from the choices."""
+    filter bar of long lists (counties, parks, tags) pays on every request of every list,
+    and a dict of attributes for each besides: the options are written straight from the
+    choices."""
 
     def render(self, name, value, attrs=None, renderer=None):
         wanted = set(self.format_value(value))
