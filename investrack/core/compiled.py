@@ -58,18 +58,20 @@ class DaysBetween(Func):
     arity = 2
     output_field = IntegerField()
 
-    def as_sql(self, compiler, connection, **extra_context):
+    def _dates(self, compiler):
+        """Each date's SQL, and the parameters in the order ``second - first`` takes them."""
         (first, first_params), (second, second_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        return f"({second} - {first})", (*second_params, *first_params)  # PostgreSQL: days
+        return first, second, (*second_params, *first_params)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        first, second, params = self._dates(compiler)
+        return f"({second} - {first})", params  # PostgreSQL: a date less a date is days
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        (first, first_params), (second, second_params) = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
-        sql = f"CAST(julianday({second}) - julianday({first}) AS INTEGER)"  # whole: exact
-        return sql, (*second_params, *first_params)
+        first, second, params = self._dates(compiler)
+        return f"CAST(julianday({second}) - julianday({first}) AS INTEGER)", params  # exact
 
 
 @functools.cache
