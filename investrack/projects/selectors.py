@@ -387,7 +387,8 @@ def investment_curve(*, project: Project, reports: list) -> dict | None:
 
     first = reports[0].period
     last = max(reports[-1].period, (end or first).replace(day=1))
-    months = months_from(first, last)[:240]
+    # At most twenty years drawn (a completion date typed as 2926 is not walked month by month).
+    months = months_from(first, min(last, first.replace(year=first.year + 20)))[:240]
     actual = {r.period: round(float(r.cumulative) / 10_000, 2) for r in reports}
     return {
         "months": [f"{m:%Y-%m}" for m in months],
