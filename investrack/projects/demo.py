@@ -381,6 +381,9 @@ def _investor_pool(rng: random.Random, projects: int) -> list[Investor]:
         for i in range(pool)
     ]
     Investor.objects.bulk_create(investors, batch_size=BATCH)
+    Investor.objects.mark_namesakes(
+        keys=[i.name_key for i in investors], codes=[i.credit_code for i in investors]
+    )
     return list(Investor.objects.order_by("-id")[:pool])
 
 

@@ -1,6 +1,7 @@
 """The kept tables agree with what they are kept from: the stage totals with the projects,
 the progress totals with the reports, the recorded lights with the lights computed now,
-the map's cells with the projects and their recorded lights.
+the map's cells with the projects and their recorded lights, the investors' namesake flags
+with their names and codes.
 
 The suite checks it after every test that writes (conftest); the daily job checks a
 sample of counties and says loudly when it does not hold, instead of trusting the ledger.
@@ -15,6 +16,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from investrack.projects.models import (
+    Investor,
     MapCell,
     ProgressReport,
     ProgressTotal,
@@ -152,6 +154,20 @@ def _map_drift(projects, cells) -> list:
     return _differences(expected, kept)
 
 
+def _namesake_drift() -> list:
+    """The investors sharing a name key or a credit code with another, not flagged (a flag
+    left after a rename is allowed: it hides nothing)."""
+    missing = []
+    for field in ("name_key", "credit_code"):
+        shared = (
+            Investor.objects.exclude(**{field: ""}).values(field).annotate(n=Count("pk"))
+            .filter(n__gte=2).values(field)
+        )  # fmt: skip
+        unflagged = Investor.objects.filter(**{f"{field}__in": shared}, namesake=False)
+        missing += [(pk, field, value) for pk, value in unflagged.values_list("pk", field)]
+    return missing
+
+
 def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, list]:
     """Where the kept tables differ from a fresh computation, for every county or for
     ``region_ids``: ``{"stage_totals": [...], "progress_totals": [...], "lights": [...]}``."""
@@ -180,4 +196,5 @@ def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, l
         "light_totals": _light_total_drift(region_ids),
         "search_terms": _search_drift(projects),
         "map_cells": _map_drift(projects, cells),
+        "namesakes": _namesake_drift(),  # city-wide: investors have no county
     }

@@ -75,10 +75,32 @@ class Origin(models.TextChoices):
     RETURNING = "returning", _("Returning native entrepreneurs")
 
 
+class InvestorManager(models.Manager):
+    def mark_namesakes(self, *, keys=(), codes=()) -> None:
+        """Flag (``namesake``) the investors of these name keys and credit codes that share
+        one with another investor. Called wherever investors are made or their keys change:
+        ``save``, and after each bulk insert or update of investors."""
+        for field, values in (("name_key", keys), ("credit_code", codes)):
+            wanted = sorted({value for value in values if value})
+            for start in range(0, len(wanted), 500):
+                shared = (
+                    self.filter(**{f"{field}__in": wanted[start : start + 500]})
+                    .values(field).annotate(n=models.Count("pk")).filter(n__gte=2)
+                    .values(field)
+                )  # fmt: skip
+                self.filter(**{f"{field}__in": shared}, namesake=False).update(namesake=True)
+
+
 class Investor(models.Model):
     """A company that invests (客商). ``name_key`` is the name as compared for duplicates
     (see ``investor_keys``); it is set wherever an investor is made: ``Investor.named`` for
-    bulk inserts, ``save`` otherwise."""
+    bulk inserts, ``save`` otherwise.
+
+    ``namesake``: another investor has the same name key or credit code, so that the 撞单
+    queue reads the few flagged investors instead of grouping every investor on each visit
+    (two groupings of 33,000 investors: 13 ms at 10⁵). Set, never cleared: a flag left
+    after a rename only adds an investor to those the queue checks, while a missing one
+    would hide a conflict (the kept tables' invariant checks none is missing)."""
 
     name = models.CharField(_("name"), max_length=128, unique=True)
     name_key = models.CharField(_("name as compared"), max_length=128, db_index=True, default="")
@@ -94,11 +116,19 @@ class Investor(models.Model):
     origin = models.CharField(
         _("origin"), max_length=16, choices=Origin.choices, default=Origin.DOMESTIC
     )
+    namesake = models.BooleanField(_("shares its name or code"), default=False, editable=False)
+
+    objects = InvestorManager()
 
     class Meta:
         verbose_name = _("investor")
         verbose_name_plural = _("investors")
         ordering = ["name"]
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(namesake=True), name="investor_namesake_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -107,6 +137,7 @@ class Investor(models.Model):
         self.name_key = investor_name_key(self.name)
         self.credit_code = credit_code_clean(self.credit_code)
         super().save(*args, **kwargs)
+        Investor.objects.mark_namesakes(keys=[self.name_key], codes=[self.credit_code])
 
     @classmethod
     def named(cls, name: str, **fields) -> Investor:

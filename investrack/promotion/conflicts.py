@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, Q
+from django.db.models import F, Max, Min, Q
 
 from investrack.accounts.permissions import is_bureau, scope
 from investrack.core.compiled import Likely
@@ -50,29 +50,15 @@ def _same_investor_groups() -> list[list[Project]]:
     """The open leads grouped by investor, only groups spanning two counties or more.
 
     Found in two cheap steps, since the queue is read on every visit: the investors whose
-    own open leads lie in two counties (from the open leads' index alone), and the names
-    and codes that two investor rows share (from the investors' indexes); only the open
-    leads of those are read and joined."""
+    own open leads lie in two counties (from the open leads' index alone), and the
+    investors flagged as sharing a name key or a credit code with another (``namesake``,
+    kept where investors are written); only the open leads of those are read and joined."""
     spread = (
         _open_leads().values("investor_id").annotate(low=Min("region_id"), high=Max("region_id"))
         .filter(low__lt=F("high")).values_list("investor_id", flat=True)
     )  # fmt: skip
-    shared_keys = (
-        Investor.objects.exclude(name_key="").values("name_key").annotate(n=Count("pk"))
-        .filter(n__gte=2).values_list("name_key", flat=True)
-    )  # fmt: skip
-    shared_codes = (
-        Investor.objects.exclude(credit_code="").values("credit_code").annotate(n=Count("pk"))
-        .filter(n__gte=2).values_list("credit_code", flat=True)
-    )  # fmt: skip
     investors = set(spread)
-    keys, codes = list(shared_keys), list(shared_codes)
-    if keys or codes:
-        investors.update(
-            Investor.objects.filter(Q(name_key__in=keys) | Q(credit_code__in=codes)).values_list(
-                "pk", flat=True
-            )
-        )
+    investors.update(Investor.objects.filter(namesake=True).order_by().values_list("pk", flat=True))
     # The leads of those investors (the investors' names asked in the same condition made
     # SQLite read every project).
     rows = list(

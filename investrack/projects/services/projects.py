@@ -149,9 +149,9 @@ def _investors_by_name(names: set[str]) -> dict[str, Investor]:
     for start in range(0, len(ordered), 500):
         chunk = ordered[start : start + 500]
         existing = {i.name: i for i in Investor.objects.filter(name__in=chunk)}
-        Investor.objects.bulk_create(
-            [Investor.named(n) for n in chunk if n not in existing], ignore_conflicts=True
-        )
+        new = [Investor.named(n) for n in chunk if n not in existing]
+        Investor.objects.bulk_create(new, ignore_conflicts=True)
+        Investor.objects.mark_namesakes(keys=[i.name_key for i in new])
         found.update({i.name: i for i in Investor.objects.filter(name__in=chunk)})
     return found
 
@@ -192,6 +192,7 @@ def _investors_by_credit_code(rows: list[dict], by_name: dict[str, Investor]) ->
         cursor.executemany(
             f"UPDATE {Investor._meta.db_table} SET credit_code = %s WHERE id = %s", coded
         )
+    Investor.objects.mark_namesakes(codes=[code for code, _pk in coded])
     return {f"code:{code}": investor for code, investor in found.items()}
 
 

@@ -170,3 +170,31 @@ def test_a_known_credit_code_names_its_investor_whatever_the_name_typed(
     assert second.investor == first.investor  # "CATL" with the code is the same company
     page = client_for(city_admin).get(reverse("promotion:conflicts")).content.decode()
     assert "统一社会信用代码相同" in page and CATL in page
+
+
+def test_a_lead_brought_by_a_sheet_is_caught_by_its_investors_name(
+    client_for, county_staff, other_staff, city_admin, make_xlsx
+):
+    """The second county imports its leads: the investor the sheet names is new, and its
+    name is another way of writing the first county's investor."""
+    from investrack.conftest import upload
+    from investrack.projects.models import ImportBatch
+
+    first = register_lead(
+        client_for(county_staff), "宁德时代储能电池项目", "宁德时代新能源科技股份有限公司"
+    )
+    sheet = make_xlsx(
+        [["项目名称", "投资主体", "计划总投资（亿元）", "当前阶段"],
+         ["宁德时代电池基地项目", "宁德时代新能源科技有限公司", 20, "线索"]]
+    )  # fmt: skip
+    other = client_for(other_staff)
+    other.post(
+        reverse("projects:imports"), {"kind": "projects", "file": upload("线索.xlsx", sheet)}
+    )
+    other.post(reverse("projects:import_confirm", args=[ImportBatch.objects.get().pk]))
+    second = Project.objects.get(name="宁德时代电池基地项目")
+    assert second.region == other_staff.region and second.stage == Stage.LEAD
+
+    page = client_for(city_admin).get(reverse("promotion:conflicts")).content.decode()
+    assert page.count('class="card conflict"') == 1
+    assert reverse("promotion:decide", args=[first.pk, second.pk]) in page
