@@ -158,7 +158,8 @@ TEMPLATES = [
         },
     },
     {
-        # Only the rows of the project tables (investrack/projects/views/rows.py).
+        # Only the rows of the project tables (investrack/projects/views/rows.py) and the
+        # cards of the bureau's two queues (investrack/promotion/cards.py).
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "investrack" / "jinja2"],
         "APP_DIRS": False,

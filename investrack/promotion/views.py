@@ -23,6 +23,7 @@ from investrack.core.forms import add_service_error
 from investrack.projects import services as project_services
 from investrack.projects.models import Project, Stage
 from investrack.promotion import services
+from investrack.promotion.cards import conflict_cards, duplicate_cards
 from investrack.promotion.conflicts import lead_conflicts
 from investrack.promotion.duplicates import duplicate_candidates
 from investrack.promotion.forms import (
@@ -57,12 +58,14 @@ def _queue(request, *, failed=None, form=None, status=200):
     if not request.user.can_edit_projects:
         raise PermissionDenied(_("The conflict queue is for the investment staff and the bureau."))
     conflicts = lead_conflicts(request.user)
-    context = {
-        "conflicts": conflicts,
-        "may_decide": is_bureau(request.user),
-        "failed": failed,
-        "form": form or LeadDecisionForm(),
-    }
+    cards = conflict_cards(
+        request,
+        conflicts,
+        may_decide=is_bureau(request.user),
+        failed=failed,
+        form=form or LeadDecisionForm(),
+    )
+    context = {"conflicts": conflicts, "cards": cards}
     return render(request, "promotion/conflicts.html", context, status=status)
 
 
@@ -435,6 +438,8 @@ def target_contacted(request, pk: int):
 
 # --- projects counted twice (重复统计) ----------------------------------------------------
 
+DUPLICATES_PER_PAGE = 50
+
 
 def _duplicates_page(request, *, failed=None, form=None, status=200):
     if not request.user.can_edit_projects:
@@ -442,13 +447,19 @@ def _duplicates_page(request, *, failed=None, form=None, status=200):
             _("The duplicates report is for the investment staff and the bureau.")
         )
     found = duplicate_candidates(request.user)
-    context = {
-        "candidates": Paginator(found, 50).get_page(request.GET.get("page")),
-        "total": len(found),
-        "may_decide": is_bureau(request.user),
-        "failed": failed,
-        "form": form or DuplicateDecisionForm(),
-    }
+    number = request.GET.get("page")
+    refused = [i for i, candidate in enumerate(found) if candidate.key == failed]
+    if refused:  # the page holding the pair refused, with its form as typed
+        number = refused[0] // DUPLICATES_PER_PAGE + 1
+    page = Paginator(found, DUPLICATES_PER_PAGE).get_page(number)
+    cards = duplicate_cards(
+        request,
+        page,
+        may_decide=is_bureau(request.user),
+        failed=failed,
+        form=form or DuplicateDecisionForm(),
+    )
+    context = {"candidates": page, "total": len(found), "cards": cards}
     return render(request, "promotion/duplicates.html", context, status=status)
 
 

@@ -2,6 +2,7 @@
 and amounts, are in the bureau's report; one counted twice is dropped through the project
 services with the reason naming the one kept; two distinct ones never come back."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -80,3 +81,29 @@ def test_county_staff_cannot_decide(client_for, county_staff, pair):
     first, second = pair
     url = reverse("promotion:duplicate_decide", args=[first.pk, second.pk])
     assert client_for(county_staff).post(url, {"outcome": "distinct"}).status_code == 403
+
+
+def test_a_refused_decision_comes_back_on_the_page_of_its_pair(
+    client_for, city_admin, make_project, monkeypatch
+):
+    """With more pairs than a page holds, the refused pair's page comes again with the form
+    as typed and why it was refused (it came back on the first page, the refusal unseen)."""
+    from investrack.promotion import views
+
+    monkeypatch.setattr(views, "DUPLICATES_PER_PAGE", 1)
+    for code in ("2301-330302-04-01-111111", "2301-330302-04-01-222222"):
+        make_project(name=f"项目{code[-1]}甲", national_code=code)
+        make_project(name=f"项目{code[-1]}乙", national_code=code)
+    client = client_for(city_admin)
+    page = client.get(reverse("promotion:duplicates") + "?page=2")
+    text = page.content.decode()
+    assert text.count('class="card conflict"') == 1 and "第 2 页" in text
+    first, second = re.search(r'id="pair-(\d+)-(\d+)"', text).groups()
+    form = rendered_form(
+        page, action=reverse("promotion:duplicate_decide", args=[int(first), int(second)])
+    )
+    refused = form.submit(client, {"outcome": "duplicate", "note": ""})
+    text = refused.content.decode()
+    assert refused.status_code == 422
+    assert f'id="pair-{first}-{second}"' in text and 'class="errorbox"' in text
+    assert 'value="duplicate" checked' in text
