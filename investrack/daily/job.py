@@ -18,10 +18,11 @@ from investrack.closed_loop.services import light_totals_fold, lights_record
 from investrack.core.compiled import planner_statistics
 from investrack.core.jobs import recorded
 from investrack.insights.services import race_snapshot_take, race_snapshots_due
+from investrack.projects.duplicate_pairs import pairs_mend
 from investrack.projects.imports import recover_interrupted
 from investrack.projects.invariants import drift
 from investrack.projects.map_cells import map_cells_fold
-from investrack.projects.models import Project
+from investrack.projects.models import Investor, Project
 from investrack.projects.totals import stage_totals_fold
 from investrack.promotion.services import tell_new_conflicts, visit_steps_remind
 
@@ -66,6 +67,9 @@ def _daily(*, as_of: datetime.date) -> dict:
     result["stage_totals"] = stage_totals_fold()[1]
     result["map_cells"] = map_cells_fold()[1]
     result["light_totals"] = light_totals_fold()[1]
+    # What two writes at the same moment each missed of the other (PostgreSQL), mended.
+    result["duplicate_pairs_mended"] = pairs_mend()
+    result["namesakes_mended"] = Investor.objects.namesakes_mend()
     # After the lights of the day were recorded: the kept tables must agree with the rows.
     result["drift"] = drift_check(as_of=as_of)
     result["planner_statistics"] = planner_statistics()

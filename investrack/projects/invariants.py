@@ -1,7 +1,7 @@
 """The kept tables agree with what they are kept from: the stage totals with the projects,
 the progress totals with the reports, the recorded lights with the lights computed now,
 the map's cells with the projects and their recorded lights, the investors' namesake flags
-with their names and codes.
+with their names and codes, the pairs likely counted twice with the projects.
 
 The suite checks it after every test that writes (conftest); the daily job checks a
 sample of counties and says loudly when it does not hold, instead of trusting the ledger.
@@ -168,6 +168,12 @@ def _namesake_drift() -> list:
     return missing
 
 
+def _duplicate_drift() -> list:
+    from investrack.projects.duplicate_pairs import pairs_found, pairs_kept
+
+    return _differences(pairs_found(), pairs_kept())
+
+
 def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, list]:
     """Where the kept tables differ from a fresh computation, for every county or for
     ``region_ids``: ``{"stage_totals": [...], "progress_totals": [...], "lights": [...]}``."""
@@ -197,4 +203,5 @@ def drift(*, region_ids=None, as_of: datetime.date | None = None) -> dict[str, l
         "search_terms": _search_drift(projects),
         "map_cells": _map_drift(projects, cells),
         "namesakes": _namesake_drift(),  # city-wide: investors have no county
+        "duplicate_pairs": _duplicate_drift(),  # city-wide: a pair may span two counties
     }

@@ -90,6 +90,19 @@ class InvestorManager(models.Manager):
                 )  # fmt: skip
                 self.filter(**{f"{field}__in": shared}, namesake=False).update(namesake=True)
 
+    def namesakes_mend(self) -> int:
+        """Flag every investor sharing a name key or a credit code that is not; returns how
+        many. The daily job runs it: two investors of one name made at the same moment on
+        PostgreSQL each see the other not yet there (SQLite writes one at a time)."""
+        mended = 0
+        for field in ("name_key", "credit_code"):
+            shared = (
+                self.exclude(**{field: ""}).values(field).annotate(n=models.Count("pk"))
+                .filter(n__gte=2).values(field)
+            )  # fmt: skip
+            mended += self.filter(**{f"{field}__in": shared}, namesake=False).update(namesake=True)
+        return mended
+
 
 class Investor(models.Model):
     """A company that invests (客商). ``name_key`` is the name as compared for duplicates
@@ -594,6 +607,31 @@ class ProjectSearch(models.Model):
 
     def __str__(self) -> str:
         return self.terms[:60]
+
+
+class DuplicatePair(models.Model):
+    """Two live projects likely counted twice (``projects.duplicate_pairs``): the same
+    national code, or one investor with alike names and amounts. Kept by the write hook
+    for the projects it wrote, checked by the kept tables' invariant; the bureau's report
+    reads them and leaves out the pairs it decided."""
+
+    # The lower id first; its index is the pair's unique one.
+    first = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+", db_index=False)
+    second = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    same_code = models.BooleanField(_("same national project code"), default=False)
+    alike = models.PositiveSmallIntegerField(
+        _("names alike (%)"), null=True, blank=True, help_text=_("Of the same investor.")
+    )
+
+    class Meta:
+        verbose_name = _("projects likely counted twice")
+        verbose_name_plural = _("projects likely counted twice")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="duplicate_pair_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id}-{self.second_id}"
 
 
 class EvidenceFile(models.Model):

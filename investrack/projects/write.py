@@ -7,7 +7,8 @@
 Entering locks the projects' rows; leaving (in the same transaction) bumps the version of
 every project whose row changed, writes the audit entry of what changed (when ``audit``
 names the action), adds to the stage totals and the map's cells the difference the write made, moves or
-adds the progress totals, and records the projects' lights for today. New projects are
+adds the progress totals, keeps the projects' search terms and their pairs likely counted
+twice, and records the projects' lights for today. New projects are
 announced with ``w.created(ids)``, new monthly reports with ``w.reports_added(reports)``.
 
 Explicit, not signals: a reader sees where a write begins and ends. The model refuses to
@@ -83,6 +84,7 @@ def project_write(
 ) -> Iterator[ProjectWrite]:
     from investrack.closed_loop.services.light_records import lights_record
     from investrack.core import audit as audit_log
+    from investrack.projects.duplicate_pairs import pairs_keep
     from investrack.projects.map_cells import map_cells_add, map_cells_difference
     from investrack.projects.models import Project
     from investrack.projects.search import search_keep
@@ -126,6 +128,7 @@ def project_write(
             kept.finish()
             on_map.finish()
             search_keep([*ids, *write._created])
+            pairs_keep([*ids, *write._created])
             for pk in changed:
                 before, after = rows_before[pk], rows_after[pk]
                 place = ("region_id", "park_id", "category")
