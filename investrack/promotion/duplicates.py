@@ -30,33 +30,57 @@ class Candidate:
         return [(self.first, self.first_visible), (self.second, self.second_visible)]
 
 
-def duplicate_candidates(user) -> list[Candidate]:
+class DuplicateReport:
+    """The undecided pairs a user is concerned by, in order, as a sequence a paginator
+    slices: only the pairs of the page asked for are read with their projects (reading
+    every pair's two projects took 0.5 s at 10⁶ for a page of 50)."""
+
+    def __init__(self, user) -> None:
+        self.kept = pairs_kept()
+        ids = {pk for pair in self.kept for pk in pair}
+        decided = {
+            frozenset(pair)
+            for pair in DuplicateDecision.objects.filter(first_id__in=ids).values_list(
+                "first_id", "second_id"
+            )
+        }
+        self.everyone = is_bureau(user)
+        self.visible = ids if self.everyone else set(
+            scope(user, Project.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+        )  # fmt: skip
+        self.pairs = [
+            (a, b)
+            for a, b in sorted(self.kept)
+            if frozenset((a, b)) not in decided
+            and (self.everyone or a in self.visible or b in self.visible)
+        ]
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, index: slice) -> list[Candidate]:
+        pairs = self.pairs[index]
+        ids = {pk for pair in pairs for pk in pair}
+        projects = Project.objects.select_related("region", "park", "investor").in_bulk(ids)
+        found = []
+        for a, b in pairs:
+            first, second = sorted((projects[a], projects[b]), key=_registered)
+            same_code, alike = self.kept[(a, b)]
+            reasons = [("code", first.national_code)] if same_code else [("investor", alike)]
+            visible = first.pk in self.visible, second.pk in self.visible
+            found.append(Candidate(first, second, reasons, *visible))
+        return found
+
+    def position(self, first_id: int, second_id: int) -> int | None:
+        """Where the pair of these two projects is (in either order), or None."""
+        pair = (min(first_id, second_id), max(first_id, second_id))
+        return self.pairs.index(pair) if pair in self.pairs else None
+
+
+def duplicate_candidates(user) -> DuplicateReport:
     """The undecided pairs the user is concerned by: all for the city bureau, those with a
     project of theirs for county staff (the other county's project shown as its county)."""
-    kept = pairs_kept()
-    if not kept:
-        return []
-    pairs = set(kept)
-    ids = {pk for pair in pairs for pk in pair}
-    projects = Project.objects.select_related("region", "park", "investor").in_bulk(ids)
-    decided = set(
-        DuplicateDecision.objects.filter(first_id__in=ids).values_list("first_id", "second_id")
-    )
-    everyone = is_bureau(user)
-    visible = ids if everyone else set(
-        scope(user, Project.objects.filter(pk__in=ids)).values_list("pk", flat=True)
-    )  # fmt: skip
-    found = []
-    for a, b in sorted(pairs):
-        first, second = sorted((projects[a], projects[b]), key=_registered)
-        if (first.pk, second.pk) in decided or (b, a) in decided or (a, b) in decided:
-            continue
-        if not (everyone or first.pk in visible or second.pk in visible):
-            continue
-        same_code, alike = kept[(a, b)]
-        reasons = [("code", first.national_code)] if same_code else [("investor", alike)]
-        found.append(Candidate(first, second, reasons, first.pk in visible, second.pk in visible))
-    return found
+    return DuplicateReport(user)
 
 
 def _registered(project: Project):
@@ -64,7 +88,12 @@ def _registered(project: Project):
 
 
 def candidate_between(user, first_id: int, second_id: int) -> Candidate | None:
-    for candidate in duplicate_candidates(user):
-        if (candidate.first.pk, candidate.second.pk) == (first_id, second_id):
-            return candidate
-    return None
+    """The pair of these projects in the user's report, registered first first, or None."""
+    report = duplicate_candidates(user)
+    at = report.position(first_id, second_id)
+    if at is None:
+        return None
+    candidate = report[at : at + 1][0]
+    if (candidate.first.pk, candidate.second.pk) != (first_id, second_id):
+        return None
+    return candidate

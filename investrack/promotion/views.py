@@ -448,9 +448,9 @@ def _duplicates_page(request, *, failed=None, form=None, status=200):
         )
     found = duplicate_candidates(request.user)
     number = request.GET.get("page")
-    refused = [i for i, candidate in enumerate(found) if candidate.key == failed]
-    if refused:  # the page holding the pair refused, with its form as typed
-        number = refused[0] // DUPLICATES_PER_PAGE + 1
+    refused = found.position(*map(int, failed.split("-"))) if failed else None
+    if refused is not None:  # the page holding the pair refused, with its form as typed
+        number = refused // DUPLICATES_PER_PAGE + 1
     page = Paginator(found, DUPLICATES_PER_PAGE).get_page(number)
     cards = duplicate_cards(
         request,
