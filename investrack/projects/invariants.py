@@ -157,15 +157,13 @@ def _map_drift(projects, cells) -> list:
 def _namesake_drift() -> list:
     """The investors sharing a name key or a credit code with another, not flagged (a flag
     left after a rename is allowed: it hides nothing)."""
-    missing = []
-    for field in ("name_key", "credit_code"):
-        shared = (
-            Investor.objects.exclude(**{field: ""}).values(field).annotate(n=Count("pk"))
-            .filter(n__gte=2).values(field)
-        )  # fmt: skip
-        unflagged = Investor.objects.filter(**{f"{field}__in": shared}, namesake=False)
-        missing += [(pk, field, value) for pk, value in unflagged.values_list("pk", field)]
-    return missing
+    return [
+        (pk, field, value)
+        for field in Investor.objects.KEYS
+        for pk, value in Investor.objects.filter(
+            **{f"{field}__in": Investor.objects.shared(field)}, namesake=False
+        ).values_list("pk", field)
+    ]
 
 
 def _duplicate_drift() -> list:

@@ -76,32 +76,33 @@ class Origin(models.TextChoices):
 
 
 class InvestorManager(models.Manager):
+    KEYS = ("name_key", "credit_code")  # two investors sharing one are one company
+
+    def shared(self, field: str, among=None) -> models.QuerySet:
+        """The values of ``field`` (one of :attr:`KEYS`) that two investors or more hold,
+        of ``among`` only when given."""
+        rows = self.exclude(**{field: ""})
+        if among is not None:
+            rows = rows.filter(**{f"{field}__in": among})
+        return rows.values(field).annotate(n=models.Count("pk")).filter(n__gte=2).values(field)
+
+    def _flag(self, field: str, shared: models.QuerySet) -> int:
+        return self.filter(**{f"{field}__in": shared}, namesake=False).update(namesake=True)
+
     def mark_namesakes(self, *, keys=(), codes=()) -> None:
         """Flag (``namesake``) the investors of these name keys and credit codes that share
         one with another investor. Called wherever investors are made or their keys change:
         ``save``, and after each bulk insert or update of investors."""
-        for field, values in (("name_key", keys), ("credit_code", codes)):
+        for field, values in zip(self.KEYS, (keys, codes), strict=True):
             wanted = sorted({value for value in values if value})
             for start in range(0, len(wanted), 500):
-                shared = (
-                    self.filter(**{f"{field}__in": wanted[start : start + 500]})
-                    .values(field).annotate(n=models.Count("pk")).filter(n__gte=2)
-                    .values(field)
-                )  # fmt: skip
-                self.filter(**{f"{field}__in": shared}, namesake=False).update(namesake=True)
+                self._flag(field, self.shared(field, wanted[start : start + 500]))
 
     def namesakes_mend(self) -> int:
         """Flag every investor sharing a name key or a credit code that is not; returns how
         many. The daily job runs it: two investors of one name made at the same moment on
         PostgreSQL each see the other not yet there (SQLite writes one at a time)."""
-        mended = 0
-        for field in ("name_key", "credit_code"):
-            shared = (
-                self.exclude(**{field: ""}).values(field).annotate(n=models.Count("pk"))
-                .filter(n__gte=2).values(field)
-            )  # fmt: skip
-            mended += self.filter(**{f"{field}__in": shared}, namesake=False).update(namesake=True)
-        return mended
+        return sum(self._flag(field, self.shared(field)) for field in self.KEYS)
 
 
 class Investor(models.Model):

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from investrack.accounts.permissions import is_bureau, scope
 from investrack.projects.duplicate_pairs import pairs_kept
-from investrack.projects.models import Project
+from investrack.projects.models import DuplicatePair, Project
 from investrack.promotion.models import DuplicateDecision
 
 
@@ -37,17 +39,21 @@ class DuplicateReport:
 
     def __init__(self, user) -> None:
         self.kept = pairs_kept()
-        ids = {pk for pair in self.kept for pk in pair}
+        # Every decision and, for county staff, their projects among the pairs: read as
+        # such, not by a list of the pairs' ids (thousands at 10⁶).
         decided = {
             frozenset(pair)
-            for pair in DuplicateDecision.objects.filter(first_id__in=ids).values_list(
-                "first_id", "second_id"
-            )
+            for pair in DuplicateDecision.objects.values_list("first_id", "second_id")
         }
         self.everyone = is_bureau(user)
-        self.visible = ids if self.everyone else set(
-            scope(user, Project.objects.filter(pk__in=ids)).values_list("pk", flat=True)
-        )  # fmt: skip
+        paired = Q(pk__in=DuplicatePair.objects.values("first_id")) | Q(
+            pk__in=DuplicatePair.objects.values("second_id")
+        )
+        self.visible = (
+            {pk for pair in self.kept for pk in pair}
+            if self.everyone
+            else set(scope(user, Project.objects.filter(paired)).values_list("pk", flat=True))
+        )
         self.pairs = [
             (a, b)
             for a, b in sorted(self.kept)
