@@ -6,13 +6,12 @@ Django templates; the cards' words come translated from here."""
 
 from __future__ import annotations
 
-from django.template import engines
 from django.template.backends.utils import csrf_input
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from investrack.projects.models import Stage
+from investrack.projects.views.rows import render_jinja
 
 
 def _words() -> dict[str, str]:
@@ -29,12 +28,9 @@ def _words() -> dict[str, str]:
 
 
 def _render(request, name: str, **context) -> SafeString:
-    template = engines["jinja2"].get_template(name)
     # The token's field written once for every form of the page: the backend's own
     # ``csrf_input`` masks the token afresh each time it is written (32 forms: 3 ms).
-    context["csrf_input"] = csrf_input(request)
-    # Jinja2 escapes every value.
-    return mark_safe(template.render(context))  # noqa: S308
+    return render_jinja(name, csrf_input=csrf_input(request), **context)
 
 
 def conflict_cards(request, conflicts, *, may_decide: bool, failed, form) -> SafeString:
@@ -81,7 +77,6 @@ def duplicate_cards(request, candidates, *, may_decide: bool, failed, form) -> S
         "promotion/_duplicate_cards.jinja",
         candidates=candidates,
         words=words,
-        stages={stage.value: str(stage.label) for stage in Stage},
         reason=_reason,
         may_decide=may_decide,
         failed=failed,

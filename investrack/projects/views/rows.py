@@ -60,7 +60,9 @@ def table_words() -> dict[str, str]:
     }
 
 
-def _render(name: str, **context) -> SafeString:
+def render_jinja(name: str, **context) -> SafeString:
+    """A Jinja2 template of ``investrack/jinja2`` with ``context`` and the stages' names
+    (``stages``), as HTML to put in a Django template."""
     template = engines["jinja2"].get_template(name)
     stages = {stage.value: str(stage.label) for stage in Stage}
     # Jinja2 escapes every value; the lights' dots arrive marked safe.
@@ -69,7 +71,7 @@ def _render(name: str, **context) -> SafeString:
 
 def project_rows(page, words: dict[str, str]) -> SafeString:
     """The rows of a page of the project list (its table: projects/_project_table.html)."""
-    return _render(
+    return render_jinja(
         "projects/_project_rows.jinja",
         page=page,
         words=words,
@@ -79,7 +81,7 @@ def project_rows(page, words: dict[str, str]) -> SafeString:
 
 def work_rows(page, words: dict[str, str], planned_field: str) -> SafeString:
     """The rows of a page of a working list (projects/_work_table.html)."""
-    return _render(
+    return render_jinja(
         "projects/_work_rows.jinja",
         page=page,
         words=words,
